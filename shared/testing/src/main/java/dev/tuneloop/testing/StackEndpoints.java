@@ -2,6 +2,7 @@ package dev.tuneloop.testing;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Where the real servers of a test run are: Kafka, an S3 store (MinIO) and MLflow.
@@ -31,6 +32,22 @@ public record StackEndpoints(
     EXTERNAL
   }
 
+  /** Rejects missing values, so a half-configured stack fails here rather than in a client. */
+  public StackEndpoints {
+    Objects.requireNonNull(mode, "mode");
+    requireValue("kafkaBootstrapServers", kafkaBootstrapServers);
+    requireValue("s3Endpoint", s3Endpoint);
+    requireValue("s3AccessKey", s3AccessKey);
+    requireValue("s3SecretKey", s3SecretKey);
+    requireValue("mlflowUri", mlflowUri);
+  }
+
+  private static void requireValue(String name, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " must not be empty");
+    }
+  }
+
   /** The configuration properties a tuneloop Quarkus service reads to reach these servers. */
   public Map<String, String> quarkusConfig() {
     Map<String, String> config = new LinkedHashMap<>();
@@ -40,5 +57,23 @@ public record StackEndpoints(
     config.put("tuneloop.storage.secret-key", s3SecretKey);
     config.put("tuneloop.tracking.uri", mlflowUri);
     return config;
+  }
+
+  /** One line naming the mode and the endpoints, without the credentials. */
+  public String describe() {
+    return "mode="
+        + mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+        + " kafka="
+        + kafkaBootstrapServers
+        + " s3="
+        + s3Endpoint
+        + " mlflow="
+        + mlflowUri;
+  }
+
+  /** Like {@link #describe()}: the secret key must not end up in test reports or logs. */
+  @Override
+  public String toString() {
+    return "StackEndpoints[" + describe() + " s3AccessKey=" + s3AccessKey + " s3SecretKey=****]";
   }
 }
