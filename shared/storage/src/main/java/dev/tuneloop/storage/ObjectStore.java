@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.minio.BucketExistsArgs;
+import io.minio.GetBucketNotificationArgs;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
 import io.minio.ListObjectsArgs;
@@ -19,13 +20,17 @@ import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.RemoveObjectsArgs;
 import io.minio.Result;
+import io.minio.SetBucketNotificationArgs;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.DeleteError;
 import io.minio.messages.DeleteObject;
+import io.minio.messages.EventType;
 import io.minio.messages.Item;
+import io.minio.messages.NotificationConfiguration;
+import io.minio.messages.QueueConfiguration;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -550,6 +555,51 @@ public class ObjectStore implements AutoCloseable {
             }
           }
           return List.copyOf(prefixes);
+        });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Bucket notifications
+
+  /**
+   * Makes sure {@code bucket} sends "object created" notifications for keys under {@code prefix} to
+   * the queue {@code queueArn} (for MinIO's Kafka target e.g. {@code
+   * arn:minio:sqs::PRIMARY:kafka}), keeping the bucket's other notification settings. Idempotent:
+   * when a queue configuration for that ARN already exists nothing is changed.
+   *
+   * @param prefix a key prefix filter, or {@code ""} for every key
+   * @return true if the configuration was changed
+   * @throws StorageException if the store refuses (e.g. the ARN is not configured on the server)
+   */
+  public boolean ensureObjectCreatedNotification(String bucket, String queueArn, String prefix) {
+    ObjectNames.requireValidBucket(bucket);
+    Objects.requireNonNull(queueArn, "queueArn");
+    Objects.requireNonNull(prefix, "prefix");
+    return retry(
+        "ensureObjectCreatedNotification",
+        bucket,
+        "",
+        () -> {
+          NotificationConfiguration config =
+              client.getBucketNotification(
+                  GetBucketNotificationArgs.builder().bucket(bucket).build());
+          List<QueueConfiguration> queues = new ArrayList<>(config.queueConfigurationList());
+          for (QueueConfiguration queue : queues) {
+            if (queueArn.equals(queue.queue())) {
+              return false;
+            }
+          }
+          QueueConfiguration queue = new QueueConfiguration();
+          queue.setQueue(queueArn);
+          queue.setEvents(List.of(EventType.OBJECT_CREATED_ANY));
+          if (!prefix.isEmpty()) {
+            queue.setPrefixRule(prefix);
+          }
+          queues.add(queue);
+          config.setQueueConfigurationList(queues);
+          client.setBucketNotification(
+              SetBucketNotificationArgs.builder().bucket(bucket).config(config).build());
+          return true;
         });
   }
 

@@ -130,6 +130,25 @@ class ObjectStoreIT {
   }
 
   @Test
+  void objectCreatedNotificationIsAttachedOnceAndKeptIdempotent() throws Exception {
+    String extra = "tuneloop-it-" + UUID.randomUUID().toString().substring(0, 8);
+    String arn = "arn:minio:sqs::PRIMARY:kafka";
+    try {
+      store.ensureBuckets(List.of(extra));
+      assertThat(store.ensureObjectCreatedNotification(extra, arn, "")).isTrue();
+      assertThat(store.ensureObjectCreatedNotification(extra, arn, "")).isFalse();
+      var config =
+          raw.getBucketNotification(
+              io.minio.GetBucketNotificationArgs.builder().bucket(extra).build());
+      assertThat(config.queueConfigurationList())
+          .singleElement()
+          .satisfies(q -> assertThat(q.queue()).isEqualTo(arn));
+    } finally {
+      raw.removeBucket(RemoveBucketArgs.builder().bucket(extra).build());
+    }
+  }
+
+  @Test
   void streamOfUnknownSizeRoundTripsWithItsHashRecordedAndChecked() throws IOException {
     byte[] content = randomBytes(3 * 1024 * 1024 + 17, 1); // beyond the 1 MiB in-memory limit
     String key = RUN + "stream/batch-0001.jsonl";
