@@ -2,8 +2,8 @@ package dev.tuneloop.ml.tokenize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tuneloop.ml.TinyModels;
 import dev.tuneloop.ml.model.BaseModelFolder;
+import dev.tuneloop.ml.tiny.TinyModels;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
-import dev.tuneloop.ml.TinyModels;
 import dev.tuneloop.ml.inference.Prediction;
 import dev.tuneloop.ml.inference.TextClassifier;
 import dev.tuneloop.ml.lora.LoraConfig;
 import dev.tuneloop.ml.metrics.ClassificationMetrics;
 import dev.tuneloop.ml.model.BaseModelFolder;
+import dev.tuneloop.ml.tiny.TinyModels;
 import dev.tuneloop.ml.weights.Safetensors;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.tuneloop.ml;
+package dev.tuneloop.ml.tiny;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-/** Tiny random-initialised BERT models and synthetic datasets, so training tests run in seconds. */
+/**
+ * Tiny random-initialised BERT models and synthetic spam/ham datasets, so tests of the fine-tuning
+ * core and of the services that use it run in seconds. Not for real models.
+ */
 public final class TinyModels {
 
   /** Words of the synthetic "spam" class. */
