@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -123,6 +124,37 @@ public final class TextClassifier implements AutoCloseable {
     }
     return out;
   }
+
+  /**
+   * Predicts like {@link #predict} and also returns each text's pooled vector (what the head sees)
+   * and token count, in one forward pass: what drift monitoring profiles.
+   */
+  public List<Analysis> analyze(List<String> texts) {
+    List<TokenIds> tokens = tokenizer.encodeAll(texts);
+    float[][] rows = model.probabilitiesAndPooled(tokens, tokenizer.padId(), batchSize, manager);
+    int numLabels = labels.size();
+    List<Analysis> out = new ArrayList<>(texts.size());
+    for (int i = 0; i < rows.length; i++) {
+      float[] probabilities = Arrays.copyOfRange(rows[i], 0, numLabels);
+      float[] embedding = Arrays.copyOfRange(rows[i], numLabels, rows[i].length);
+      int best = ClassificationMetrics.argMax(probabilities);
+      out.add(
+          new Analysis(
+              new Prediction(labels.get(best), best, probabilities[best], probabilities),
+              embedding,
+              tokens.get(i).length()));
+    }
+    return out;
+  }
+
+  /**
+   * A prediction with the text's pooled vector.
+   *
+   * @param prediction label and distribution
+   * @param embedding the pooled vector the head classified
+   * @param tokenCount tokens the model saw (special tokens included, after truncation)
+   */
+  public record Analysis(Prediction prediction, float[] embedding, int tokenCount) {}
 
   /** Label distributions for tokenized texts, in input order. */
   public float[][] probabilities(List<TokenIds> texts) {

@@ -48,6 +48,24 @@ public record SequenceClassifier(BertEncoder encoder, Pooling pooling, Classific
         head.numLabels());
   }
 
+  /**
+   * Label distributions and pooled text vectors in one forward pass (inference mode): each row
+   * holds the {@code labels} probabilities followed by the {@code hidden} pooled values.
+   */
+  public float[][] probabilitiesAndPooled(
+      List<TokenIds> texts, long padId, int batchSize, NDManager manager) {
+    return forEachBatch(
+        texts,
+        padId,
+        batchSize,
+        manager,
+        input -> {
+          NDArray vectors = pooled(input, false);
+          return head.apply(vectors, false).softmax(-1).concat(vectors, -1);
+        },
+        head.numLabels() + encoder.config().hiddenSize());
+  }
+
   /** Pooled text vectors (inference mode), one row per text, in input order. */
   public float[][] pooledVectors(
       List<TokenIds> texts, long padId, int batchSize, NDManager manager) {
