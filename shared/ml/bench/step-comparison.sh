@@ -2,6 +2,7 @@
 # One training step of MiniLM (batch 16, length 128, every token real, same thread count) in
 # tuneloop (DJL) and in Hugging Face transformers on PyTorch, for full and LoRA fine-tuning:
 # samples/s, peak RSS and the ratios, all in one run. Each measurement is its own process.
+# "+gc" configurations run with gradient checkpointing on both sides.
 # Usage: shared/ml/bench/step-comparison.sh [steps] [warmup]
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,7 +27,7 @@ theirs() {
 RESULTS="$CACHE_DIR/bench/step-comparison-results.jsonl"
 : > "$RESULTS"
 echo "machine: $(nproc) cores, $THREADS threads each, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-for strategy in full lora; do
+for strategy in ${BENCH_CONFIGURATIONS:-full lora lora+gc}; do
   ours "$strategy" | tee -a "$RESULTS"   # ours first: it also writes the shared texts file
   theirs "$strategy" | tee -a "$RESULTS"
 done

@@ -42,7 +42,12 @@ public final class TrainingStepBenchmark {
 
   /** Entry point. */
   public static void main(String[] args) throws Exception {
-    Strategy strategy = Strategy.parse(args.length > 0 ? args[0] : "full");
+    // "lora", "full", or either with "+gc" for gradient checkpointing
+    String configuration = args.length > 0 ? args[0] : "full";
+    boolean checkpointing = configuration.endsWith("+gc");
+    Strategy strategy =
+        Strategy.parse(
+            checkpointing ? configuration.substring(0, configuration.length() - 3) : configuration);
     int steps = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     BaseModelFolder base = BenchmarkPaths.miniLm();
@@ -58,6 +63,7 @@ public final class TrainingStepBenchmark {
             .maxLength(LENGTH)
             .epochs(1)
             .warmupRatio(0)
+            .gradientCheckpointing(checkpointing)
             .seed(42);
     if (strategy == Strategy.LORA) {
       spec.learningRate(1e-3).lora(new LoraConfig(8, 16, 0.1, List.of("query", "value"), false));
@@ -83,7 +89,7 @@ public final class TrainingStepBenchmark {
     System.out.printf(
         Locale.ROOT,
         "ours %s: %.2f samples/s (%.3f s/step over %d steps after %d warm-up), peak RSS %.0f MiB, threads %s%n",
-        strategy.id(),
+        configuration,
         samplesPerSecond,
         timed / steps,
         steps,
@@ -93,7 +99,7 @@ public final class TrainingStepBenchmark {
     System.out.printf(
         Locale.ROOT,
         "{\"impl\":\"tuneloop-djl\",\"strategy\":\"%s\",\"samples_per_s\":%.3f,\"peak_rss_mib\":%.0f}%n",
-        strategy.id(),
+        configuration,
         samplesPerSecond,
         rss);
   }

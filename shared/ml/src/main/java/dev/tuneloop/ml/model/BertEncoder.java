@@ -67,6 +67,32 @@ public final class BertEncoder extends NamedBlock {
     return hidden;
   }
 
+  /** Number of transformer layers. */
+  public int numLayers() {
+    return layers.size();
+  }
+
+  /**
+   * The embedding stage alone, for callers that run the encoder stage by stage (gradient
+   * checkpointing): [batch, sequence, hidden].
+   */
+  public NDArray embed(EncoderInput input, boolean training) {
+    return scoped(() -> embeddings.apply(input.inputIds(), input.tokenTypeIds(), training));
+  }
+
+  /**
+   * One transformer layer alone; {@code maskBias} comes from {@link #attentionBias}. Running {@link
+   * #embed} and then every layer in order is exactly {@link #apply}.
+   */
+  public NDArray applyLayer(int index, NDArray hidden, NDArray maskBias, boolean training) {
+    return scoped(() -> layers.get(index).apply(hidden, maskBias, training));
+  }
+
+  /** The additive attention bias of a [batch, sequence] attention mask: [batch, 1, 1, sequence]. */
+  public static NDArray attentionBias(NDArray attentionMask) {
+    return maskBias(attentionMask);
+  }
+
   /**
    * Runs one stage and closes the handles of its intermediate arrays right away, keeping only its
    * output. DJL would otherwise hold every intermediate until the caller's manager closes, so a

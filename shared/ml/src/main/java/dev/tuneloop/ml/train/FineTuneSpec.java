@@ -35,6 +35,9 @@ import java.util.Objects;
  * @param checkpointEvery optimizer updates between checkpoints (0: none)
  * @param evalBatchSize texts per forward pass when evaluating
  * @param baseModelName name recorded in adapter_config.json (defaults to the folder name)
+ * @param gradientCheckpointing keep only each layer's input during the forward pass and recompute
+ *     the layer during backward (less activation memory, about one more forward pass of compute);
+ *     ignored by strategy head, which runs the encoder once without gradients
  */
 public record FineTuneSpec(
     Path baseModel,
@@ -59,7 +62,8 @@ public record FineTuneSpec(
     Path checkpointDir,
     int checkpointEvery,
     int evalBatchSize,
-    String baseModelName) {
+    String baseModelName,
+    boolean gradientCheckpointing) {
 
   /** Validates every field; messages name the field and the accepted range. */
   public FineTuneSpec {
@@ -140,6 +144,7 @@ public record FineTuneSpec(
     b.checkpointEvery = checkpointEvery;
     b.evalBatchSize = evalBatchSize;
     b.baseModelName = baseModelName;
+    b.gradientCheckpointing = gradientCheckpointing;
     return b;
   }
 
@@ -147,7 +152,8 @@ public record FineTuneSpec(
    * Builds a {@link FineTuneSpec}. Defaults: strategy lora, learning rate by strategy (full 5e-5,
    * lora 5e-4, head 1e-3), 3 epochs, batch 16, no accumulation, warm-up 0.1, linear decay, weight
    * decay 0.01, clipping at norm 1.0, max length 128, seed 42, no early stopping, LoRA r 8 alpha 16
-   * dropout 0.1 on query and value, mean pooling, no checkpoints, evaluation batch 64.
+   * dropout 0.1 on query and value, mean pooling, no checkpoints, evaluation batch 64, no gradient
+   * checkpointing.
    */
   public static final class Builder {
     private Path baseModel;
@@ -173,6 +179,7 @@ public record FineTuneSpec(
     private int checkpointEvery;
     private int evalBatchSize = 64;
     private String baseModelName;
+    private boolean gradientCheckpointing;
 
     private Builder(Path baseModel, Path dataset, Path output, List<String> labels) {
       this.baseModel = baseModel;
@@ -314,6 +321,12 @@ public record FineTuneSpec(
       return this;
     }
 
+    /** Turns gradient checkpointing on or off (see {@link FineTuneSpec#gradientCheckpointing}). */
+    public Builder gradientCheckpointing(boolean value) {
+      gradientCheckpointing = value;
+      return this;
+    }
+
     /**
      * Builds the spec.
      *
@@ -351,7 +364,8 @@ public record FineTuneSpec(
           checkpointDir,
           checkpointEvery,
           evalBatchSize,
-          baseModelName);
+          baseModelName,
+          gradientCheckpointing);
     }
   }
 }

@@ -14,6 +14,7 @@ import dev.tuneloop.ml.model.BertConfig;
 import dev.tuneloop.ml.model.BertEncoder;
 import dev.tuneloop.ml.model.ClassificationHead;
 import dev.tuneloop.ml.model.DenseLayer;
+import dev.tuneloop.ml.model.EncoderInput;
 import dev.tuneloop.ml.model.GradMode;
 import dev.tuneloop.ml.model.ModelArtifact;
 import dev.tuneloop.ml.model.ModelParameter;
@@ -289,6 +290,16 @@ final class TrainingSession {
             int from = micro * spec.batchSize();
             int to = Math.min(train.size(), from + spec.batchSize());
             engine.setRandomSeed(dropoutSeed(spec.seed(), (long) epoch * microPerEpoch + micro));
+            if (checkpointedForward()) {
+              loss +=
+                  checkpointedMicroStep(
+                      order,
+                      from,
+                      to,
+                      groupSamples,
+                      dropoutSeed(spec.seed(), (long) epoch * microPerEpoch + micro));
+              continue;
+            }
             try (GradientCollector collector = engine.newGradientCollector()) {
               NDArray logits = forwardTrain(order, from, to);
               NDArray batchLoss =
@@ -340,6 +351,86 @@ final class TrainingSession {
       }
     }
     return false;
+  }
+
+  private boolean checkpointedForward() {
+    return spec.gradientCheckpointing() && spec.strategy() != Strategy.HEAD;
+  }
+
+  /**
+   * One micro-batch with gradient checkpointing: the forward pass runs without autograd and keeps
+   * only the input of every stage (embeddings, each layer, pooling + head); backward then walks the
+   * stages from the last to the first, re-running each one with autograd and back-propagating the
+   * gradient of its output, so only one stage's activations are alive at a time. Each stage's
+   * dropout masks come from its own engine seed, set identically in both passes, so the recomputed
+   * stage is the one the loss saw.
+   *
+   * @return this micro-batch's share of the update's mean loss
+   */
+  private double checkpointedMicroStep(
+      int[] order, int from, int to, int groupSamples, int passSeed) {
+    List<TokenIds> batch = new ArrayList<>(to - from);
+    for (int i = from; i < to; i++) {
+      batch.add(train.tokens().get(order[i]));
+    }
+    BertEncoder encoder = model.encoder();
+    int layers = encoder.numLayers();
+    boolean embeddingsTrainable =
+        trainables.stream().anyMatch(t -> t.name().startsWith("embeddings."));
+    EncoderInput input = TokenizedBatch.pad(batch, tokenizer.padId()).toInput(root);
+    NDArray maskBias = BertEncoder.attentionBias(input.attentionMask());
+    // stageInputs[k] is the input of layer k; stageInputs[layers] the input of pooling + head
+    NDArray[] stageInputs = new NDArray[layers + 1];
+    try (GradMode noGrad = GradMode.disabled()) {
+      engine.setRandomSeed(stageSeed(passSeed, 0));
+      stageInputs[0] = encoder.embed(input, true);
+      for (int k = 0; k < layers; k++) {
+        engine.setRandomSeed(stageSeed(passSeed, k + 1));
+        stageInputs[k + 1] = encoder.applyLayer(k, stageInputs[k], maskBias, true);
+      }
+    }
+    float loss;
+    try (GradientCollector collector = engine.newGradientCollector()) {
+      NDArray last = stageInputs[layers];
+      last.setRequiresGradient(true);
+      engine.setRandomSeed(stageSeed(passSeed, layers + 1));
+      NDArray logits = model.head().apply(model.pooling().apply(last, input.attentionMask()), true);
+      NDArray batchLoss =
+          crossEntropySum(logits, order, from, to).mul(Scalars.of(1f / groupSamples, logits));
+      collector.backward(batchLoss);
+      loss = batchLoss.getFloat();
+      NDArray upstream = last.getGradient();
+      for (int k = layers - 1; k >= 0; k--) {
+        NDArray layerInput = stageInputs[k];
+        boolean needInputGradient = k > 0 || embeddingsTrainable;
+        if (needInputGradient) {
+          layerInput.setRequiresGradient(true);
+        }
+        engine.setRandomSeed(stageSeed(passSeed, k + 1));
+        NDArray output = encoder.applyLayer(k, layerInput, maskBias, true);
+        collector.backward(output.mul(upstream).sum());
+        output.close();
+        upstream.close();
+        upstream = needInputGradient ? layerInput.getGradient() : null;
+        stageInputs[k + 1].close();
+      }
+      if (embeddingsTrainable) {
+        engine.setRandomSeed(stageSeed(passSeed, 0));
+        NDArray embedded = encoder.embed(input, true);
+        collector.backward(embedded.mul(upstream).sum());
+        embedded.close();
+      }
+      if (upstream != null) {
+        upstream.close();
+      }
+      stageInputs[0].close();
+    }
+    return loss;
+  }
+
+  /** The engine seed of one stage of a checkpointed forward pass. */
+  static int stageSeed(int passSeed, int stage) {
+    return (int) (mix(passSeed, stage) & 0x7FFFFFFF);
   }
 
   private NDArray forwardTrain(int[] order, int from, int to) {
@@ -642,6 +733,7 @@ final class TrainingSession {
             spec.lora().toString(),
             spec.pooling().name(),
             Integer.toString(spec.evalBatchSize()),
+            Boolean.toString(spec.gradientCheckpointing()),
             configJson);
     try {
       byte[] digest =

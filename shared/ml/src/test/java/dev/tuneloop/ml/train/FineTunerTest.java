@@ -10,6 +10,7 @@ import dev.tuneloop.ml.inference.TextClassifier;
 import dev.tuneloop.ml.lora.LoraConfig;
 import dev.tuneloop.ml.metrics.ClassificationMetrics;
 import dev.tuneloop.ml.model.BaseModelFolder;
+import dev.tuneloop.ml.model.BertConfig;
 import dev.tuneloop.ml.tiny.TinyModels;
 import dev.tuneloop.ml.weights.Safetensors;
 import java.io.IOException;
@@ -183,6 +184,77 @@ class FineTunerTest {
         .isEqualTo(Files.readAllBytes(dir.resolve("a/adapter_model.safetensors")));
     assertThat(Files.readAllBytes(dir.resolve("b/head.safetensors")))
         .isEqualTo(Files.readAllBytes(dir.resolve("a/head.safetensors")));
+  }
+
+  @Test
+  void gradientCheckpointingComputesTheSameUpdatesAsTheFullGraph() throws Exception {
+    // Without dropout both paths compute the same function, so the same updates must come out.
+    Path noDropout = dir.resolve("no-dropout-base");
+    Files.createDirectories(noDropout);
+    for (String file : List.of("tokenizer.json", "model.safetensors")) {
+      Files.copy(pretrained.directory().resolve(file), noDropout.resolve(file));
+    }
+    BertConfig.read(pretrained.configFile())
+        .withDropout(0, 0)
+        .write(noDropout.resolve(BertConfig.FILE_NAME));
+    for (Strategy strategy : List.of(Strategy.LORA, Strategy.FULL)) {
+      FineTuneSpec plain =
+          spec(strategy)
+              .baseModel(noDropout)
+              .lora(new LoraConfig(4, 8, 0, LoraConfig.DEFAULT_TARGETS, false))
+              .maxSteps(4)
+              .output(dir.resolve(strategy.id() + "-plain"))
+              .build();
+      FineTuneSpec checkpointed =
+          plain.toBuilder()
+              .gradientCheckpointing(true)
+              .output(dir.resolve(strategy.id() + "-checkpointed"))
+              .build();
+      new FineTuner().run(plain);
+      new FineTuner().run(checkpointed);
+      String weights =
+          strategy == Strategy.LORA ? "adapter_model.safetensors" : "model.safetensors";
+      for (String file : List.of(weights, "head.safetensors")) {
+        Map<String, float[]> expected = floats(plain.output().resolve(file));
+        Map<String, float[]> actual = floats(checkpointed.output().resolve(file));
+        assertThat(actual.keySet()).as(file).isEqualTo(expected.keySet());
+        expected.forEach(
+            (name, values) -> {
+              float[] got = actual.get(name);
+              for (int i = 0; i < values.length; i++) {
+                assertThat(got[i])
+                    .as(strategy + " " + name + "[" + i + "]")
+                    .isCloseTo(values[i], within(2e-5f));
+              }
+            });
+      }
+    }
+  }
+
+  @Test
+  void gradientCheckpointingWithDropoutIsReproducibleAndLearns() throws Exception {
+    FineTuneSpec first =
+        spec(Strategy.LORA)
+            .baseModel(pretrained.directory())
+            .learningRate(1e-2)
+            .gradientCheckpointing(true)
+            .output(dir.resolve("gc-a"))
+            .build();
+    FineTuneResult a = new FineTuner().run(first);
+    FineTuneResult b = new FineTuner().run(first.toBuilder().output(dir.resolve("gc-b")).build());
+
+    assertThat(Files.readAllBytes(dir.resolve("gc-b/adapter_model.safetensors")))
+        .isEqualTo(Files.readAllBytes(dir.resolve("gc-a/adapter_model.safetensors")));
+    assertThat(b.test().asMap()).isEqualTo(a.test().asMap());
+    assertThat(a.test().accuracy()).isGreaterThan(0.8);
+  }
+
+  private static Map<String, float[]> floats(Path file) throws IOException {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    Safetensors.read(file)
+        .tensors()
+        .forEach((name, tensor) -> out.put(name, tensor.toFloatArray()));
+    return out;
   }
 
   @Test
