@@ -31,6 +31,8 @@ import org.jspecify.annotations.Nullable;
  * @param history the audit trail of this model's rollouts, oldest first (bounded by the registry);
  *     its last entry is the change that produced this state
  * @param updatedAt when this state was produced
+ * @param queued challengers that passed evaluation during a rollout and wait for their own, oldest
+ *     first (registry setting {@code on-new-challenger=queue}); absent or empty when none wait
  */
 public record DeploymentState(
     String modelName,
@@ -45,7 +47,8 @@ public record DeploymentState(
     @Nullable Integer stepIndex,
     @Nullable Instant stepStartedAt,
     List<AuditEntry> history,
-    Instant updatedAt)
+    Instant updatedAt,
+    @Nullable List<DeployedModel> queued)
     implements TuneloopEvent {
 
   /** CloudEvents type. */
@@ -168,6 +171,7 @@ public record DeploymentState(
     Require.nonNegativeIfPresent(stepIndex, "stepIndex");
     history = Require.list(history, "history");
     Require.present(updatedAt, "updatedAt");
+    queued = queued == null ? null : List.copyOf(queued);
     if (challengerWeight > 0 && challenger == null) {
       throw new InvalidEventException("challengerWeight > 0 needs a challenger");
     }
@@ -184,6 +188,43 @@ public record DeploymentState(
                 + " steps");
       }
     }
+  }
+
+  /** A state without waiting challengers (the fields before {@code queued} was added). */
+  public DeploymentState(
+      String modelName,
+      long revision,
+      @Nullable DeployedModel champion,
+      @Nullable DeployedModel challenger,
+      @Nullable DeployedModel previous,
+      Phase phase,
+      Mode mode,
+      double challengerWeight,
+      List<Double> steps,
+      @Nullable Integer stepIndex,
+      @Nullable Instant stepStartedAt,
+      List<AuditEntry> history,
+      Instant updatedAt) {
+    this(
+        modelName,
+        revision,
+        champion,
+        challenger,
+        previous,
+        phase,
+        mode,
+        challengerWeight,
+        steps,
+        stepIndex,
+        stepStartedAt,
+        history,
+        updatedAt,
+        null);
+  }
+
+  /** The waiting challengers, oldest first; empty when none wait. */
+  public List<DeployedModel> queuedOrEmpty() {
+    return queued == null ? List.of() : queued;
   }
 
   @Override
