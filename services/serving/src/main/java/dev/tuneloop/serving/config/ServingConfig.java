@@ -1,0 +1,84 @@
+package dev.tuneloop.serving.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Serving settings ({@code tuneloop.serving.*}); every one has a default. */
+@ConfigMapping(prefix = "tuneloop.serving")
+public interface ServingConfig {
+
+  /** Most texts per forward pass of the dynamic batcher. */
+  @WithDefault("32")
+  int maxBatchSize();
+
+  /**
+   * Texts per tensor inside a forward pass: a batch is sorted by length and cut into chunks of this
+   * size, each padded only to its own longest text (less padding; larger chunks, larger matrix
+   * products).
+   */
+  @WithDefault("16")
+  int forwardChunkSize();
+
+  /**
+   * Forward passes of one model version that may run at the same time (each on its own thread,
+   * sharing the weights).
+   */
+  @WithDefault("1")
+  int forwardWorkers();
+
+  /** Longest a request waits for others to join its batch. */
+  @WithDefault("2ms")
+  Duration maxBatchWait();
+
+  /** Most requests waiting per model version; more are answered 503 with Retry-After. */
+  @WithDefault("2048")
+  int maxQueue();
+
+  /** Longest a prediction request may take; later it is answered 504. */
+  @WithDefault("10s")
+  Duration requestTimeout();
+
+  /** Most texts per request. */
+  @WithDefault("64")
+  int maxInstances();
+
+  /** Longest text, in characters (longer texts are answered 413). */
+  @WithDefault("20000")
+  int maxTextChars();
+
+  /** The Retry-After of 503 answers while a model is loading. */
+  @WithDefault("5s")
+  Duration retryAfter();
+
+  /** Only models whose name matches this regular expression are served. */
+  @WithDefault(".*")
+  String modelFilter();
+
+  /** Local cache of downloaded model folders. */
+  @WithDefault("${java.io.tmpdir}/tuneloop-serving/models")
+  String modelCacheDirectory();
+
+  /** libtorch intra-op threads (unset: DJL's default, one per core). */
+  Optional<Integer> torchThreads();
+
+  /** The asynchronous prediction log. */
+  PredictionLogConfig predictionLog();
+
+  /** Settings of the asynchronous producer of {@code tuneloop.predictions}. */
+  interface PredictionLogConfig {
+
+    /** Most predictions waiting to be sent; more are dropped and counted. */
+    @WithDefault("100000")
+    int capacity();
+
+    /** Most predictions handed to the Kafka producer at once. */
+    @WithDefault("500")
+    int maxBatch();
+
+    /** The producer's linger: how long it waits to fill a Kafka batch. */
+    @WithDefault("20ms")
+    Duration linger();
+  }
+}
