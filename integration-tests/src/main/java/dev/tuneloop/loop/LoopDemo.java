@@ -124,7 +124,9 @@ public final class LoopDemo {
             DriftDetected drift =
                 events.await(
                     DriftDetected.class,
-                    d -> d.modelName().equals(settings.model()),
+                    d ->
+                        d.modelName().equals(settings.model())
+                            && d.severity() != DriftDetected.Severity.LOW,
                     mark,
                     settings.stepTimeout(),
                     "drift.detected for " + settings.model());
@@ -211,10 +213,11 @@ public final class LoopDemo {
     TrainingRequested request =
         events.await(
             TrainingRequested.class,
-            r -> r.modelName().equals(settings.model()),
-            Math.max(0, mark - 50),
+            r -> r.modelName().equals(settings.model()) && !handledJobs().contains(r.jobId()),
+            0,
             settings.stepTimeout(),
             "training.requested for " + settings.model() + " (the monitor's retraining policy)");
+    state.withArray("handledJobs").add(request.jobId());
     TrainingStatus done =
         events.await(
             TrainingStatus.class,
@@ -265,6 +268,12 @@ public final class LoopDemo {
             entry.reason()
           });
     }
+  }
+
+  private java.util.Set<String> handledJobs() {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    state.path("handledJobs").forEach(job -> out.add(job.asText()));
+    return out;
   }
 
   private String since(int mark, EventLog events) {
@@ -415,7 +424,8 @@ public final class LoopDemo {
     } else if (event instanceof ModelHealth h) {
       return h.modelName().equals(model) && settings.verbose();
     } else if (event instanceof DriftDetected d) {
-      return d.modelName().equals(model);
+      return d.modelName().equals(model)
+          && (d.severity() != DriftDetected.Severity.LOW || settings.verbose());
     }
     return false;
   }
