@@ -58,6 +58,9 @@ public final class LoopDemo {
   private final Map<String, String> timings = new LinkedHashMap<>();
   private final List<String[]> rolloutDecisions = new ArrayList<>();
   private final Instant started = Instant.now();
+  private final java.util.Set<String> driftExplained =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile boolean progressLineOpen;
 
   LoopDemo(DemoSettings settings) throws IOException {
     this.settings = settings;
@@ -119,6 +122,10 @@ public final class LoopDemo {
           "shift",
           () -> {
             OUT.println("\n== injecting a shift: hard ham and the later spam set ==");
+            // Labelled examples of the new world arrive first (as a labelling team would send
+            // them), then production traffic shifts: the retraining that drift triggers can
+            // learn the new world from the latest dataset version.
+            uploadAndAwaitVersion(events, data.shiftTraining(), "shifted labelled mail");
             traffic.switchTo(data.shiftTraffic());
             int mark = events.mark();
             DriftDetected drift =
@@ -132,9 +139,7 @@ public final class LoopDemo {
                     "drift.detected for " + settings.model());
             timings.put("shift -> drift detected", since(mark, events));
             OUT.printf(
-                "   drift detected (%s), uploading the shifted labelled data%n",
-                drift.severity().name().toLowerCase(Locale.ROOT));
-            uploadAndAwaitVersion(events, data.shiftTraining(), "shifted labelled mail");
+                "   drift detected (%s)%n", drift.severity().name().toLowerCase(Locale.ROOT));
           });
       phase("second-loop", () -> followLoop(events, "retraining after the shift"));
       OUT.printf(
@@ -225,7 +230,6 @@ public final class LoopDemo {
             mark,
             settings.trainingTimeout(),
             "the end of training job " + request.jobId());
-    OUT.println();
     timings.put(label + ": training", since(mark, events));
     if (done.state() != TrainingStatus.State.SUCCEEDED) {
       throw new TimeoutException(
@@ -313,6 +317,7 @@ public final class LoopDemo {
               lower(r.reason()),
               r.reasonDetail() == null ? "" : " (" + r.reasonDetail() + ")");
     } else if (event instanceof TrainingStatus s && s.state() == TrainingStatus.State.RUNNING) {
+      progressLineOpen = true;
       OUT.printf(
           Locale.ROOT,
           "\r   training   job %s: step %d/%s epoch %d loss %s, %s samples/s, ETA %s s   ",
@@ -328,7 +333,7 @@ public final class LoopDemo {
     } else if (event instanceof TrainingStatus s) {
       line =
           String.format(
-              "%n   job        %s: %s%s",
+              "   job        %s: %s%s",
               s.jobId(),
               lower(s.state()),
               s.failure() == null
@@ -384,8 +389,13 @@ public final class LoopDemo {
               String.format(
                   "   DRIFT      %s v%s: severity %s over %d predictions",
                   d.modelName(), d.modelVersion(), lower(d.severity()), d.sampleCount()));
+      boolean first = driftExplained.add(d.modelName() + " v" + d.modelVersion());
+      if (!first) {
+        long drifted = d.tests().stream().filter(DriftDetected.DriftTest::drifted).count();
+        out.append(String.format(" (%d of %d tests)", drifted, d.tests().size()));
+      }
       for (DriftDetected.DriftTest test : d.tests()) {
-        if (test.drifted()) {
+        if (first && test.drifted()) {
           out.append(
               String.format(
                   Locale.ROOT,
@@ -399,6 +409,10 @@ public final class LoopDemo {
       line = out.toString();
     }
     if (line != null) {
+      if (progressLineOpen) {
+        OUT.println();
+        progressLineOpen = false;
+      }
       OUT.println(line);
     }
   }
