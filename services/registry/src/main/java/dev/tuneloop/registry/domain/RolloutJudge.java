@@ -56,8 +56,13 @@ public final class RolloutJudge {
     String step = "step " + (stepIndex + 1) + "/" + policy.steps().size();
     boolean overdue =
         policy.maxStepDuration() != null && elapsed.compareTo(policy.maxStepDuration()) > 0;
+    // At a step where the challenger takes all A/B traffic the champion answers nothing, so it
+    // cannot collect evidence: the two arms were compared at the earlier steps, and this step
+    // only has to show the challenger healthy on its own (the guards above) for long enough.
+    boolean championStarved =
+        policy.steps().get(stepIndex) >= 1.0 && champion.samples() < minSamples;
     if (challenger.samples() < minSamples
-        || champion.samples() < minSamples
+        || (!championStarved && champion.samples() < minSamples)
         || elapsed.compareTo(minDuration) < 0) {
       String evidence =
           step
@@ -77,6 +82,14 @@ public final class RolloutJudge {
       return overdue
           ? Decision.rollback("inconclusive after " + policy.maxStepDuration() + ": " + evidence)
           : Decision.hold("collecting evidence at " + evidence);
+    }
+    if (championStarved) {
+      return Decision.advance(
+          step
+              + ": the challenger served all traffic healthily ("
+              + challenger.samples()
+              + " answers, error-rate and latency guards passed); it was compared with the"
+              + " champion at the earlier steps");
     }
     Decision quality = quality(step, champion, challenger);
     if (quality.outcome() == Decision.Outcome.HOLD && overdue) {

@@ -38,6 +38,36 @@ class RolloutJudgeTest {
   }
 
   @Test
+  void atTheFullTrafficStepAHealthyChallengerAdvancesWithoutChampionEvidence() {
+    // step 3/3 sends all traffic to the challenger: the champion answers nothing
+    Decision d =
+        judge.decide(
+            2,
+            T0,
+            LATER,
+            arm("1", 3, 0, 0, 0.9, 0, 20, 1),
+            arm("2", 500, 200, 180, 0.9, 0, 20, 150));
+    assertThat(d.outcome()).isEqualTo(Outcome.ADVANCE);
+    assertThat(d.reason()).contains("served all traffic");
+  }
+
+  @Test
+  void atTheFullTrafficStepTheChallengerStillNeedsItsSamplesAndDuration() {
+    Decision early =
+        judge.decide(
+            2, T0, LATER, arm("1", 0, 0, 0, 0.9, 0, 20, 0), arm("2", 60, 0, 0, 0.9, 0, 20, 18));
+    assertThat(early.outcome()).isEqualTo(Outcome.HOLD);
+    Decision soon =
+        judge.decide(
+            2,
+            T0,
+            T0.plusSeconds(10),
+            arm("1", 0, 0, 0, 0.9, 0, 20, 0),
+            arm("2", 500, 0, 0, 0.9, 0, 20, 150));
+    assertThat(soon.outcome()).isEqualTo(Outcome.HOLD);
+  }
+
+  @Test
   void advancesOnEqualAccuracyWithEnoughLabels() {
     Decision d =
         judge.decide(
