@@ -264,6 +264,10 @@ public final class LoopDemo {
             "the end of the rollout of " + settings.model());
     timings.put(label + ": rollout", since(mark, events));
     for (DeploymentState.AuditEntry entry : end.history()) {
+      String at = entry.at().toString();
+      if (rolloutDecisions.stream().anyMatch(row -> row[0].equals(at))) {
+        continue; // the history repeats the earlier loops' entries
+      }
       rolloutDecisions.add(
           new String[] {
             entry.at().toString(),
@@ -454,21 +458,25 @@ public final class LoopDemo {
     OUT.println("\n== summary ==");
     OUT.println("\n   model versions");
     OUT.printf(
-        "   %-8s %-10s %-10s %-10s %-9s %s%n",
-        "job", "strategy", "verdict", "macro-F1", "accuracy", "candidate");
+        "   %-40s %-8s %-9s %-9s %s%n", "job", "verdict", "macro-F1", "accuracy", "champion then");
     for (ModelEvaluated e : events.all(ModelEvaluated.class)) {
       if (!e.modelName().equals(settings.model())) {
         continue;
       }
       OUT.printf(
           Locale.ROOT,
-          "   %-8s %-10s %-10s %-10s %-9s %s%n",
-          e.jobId().length() > 8 ? e.jobId().substring(0, 8) : e.jobId(),
-          "",
+          "   %-40s %-8s %-9s %-9s %s%n",
+          e.jobId(),
           e.verdict().name().toLowerCase(Locale.ROOT),
           fmt(e.candidateMetrics().get("macro_f1")),
           fmt(e.candidateMetrics().get("accuracy")),
-          e.candidateUri());
+          e.championVersion() == null
+              ? "none"
+              : "v"
+                  + e.championVersion()
+                  + " (macro-F1 "
+                  + fmt(e.championMetrics().get("macro_f1"))
+                  + ")");
     }
     OUT.println("\n   rollout decisions");
     for (String[] row : rolloutDecisions) {
