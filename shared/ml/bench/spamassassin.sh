@@ -2,6 +2,8 @@
 # Fine-tunes all-MiniLM-L6-v2 on the SpamAssassin corpus with head, lora and full (one JVM each, so
 # each peak RSS is its own) and prints test macro-F1, wall time and peak RSS per strategy.
 # Usage: shared/ml/bench/spamassassin.sh [strategies...]   (default: head lora full)
+# Environment: BENCH_EPOCHS (lora and full; default 3), BENCH_JAVA_OPTS (e.g. LoRA settings:
+# "-Dbench.lora.r=16 -Dbench.lora.alpha=32 -Dbench.lora.targets=query,key,value,dense").
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE_DIR="${TUNELOOP_CACHE_DIR:-$HOME/.cache/tuneloop}"
@@ -25,8 +27,11 @@ results=()
 for strategy in "${strategies[@]}"; do
   log="$LOG_DIR/bench-spamassassin-$strategy.log"
   echo "=== $strategy (log: $log) ==="
-  java -Xmx4g -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1 \
-    -cp "$CP" dev.tuneloop.ml.bench.SpamAssassinBenchmark "$strategy" > "$log" 2>&1
+  epochs=()
+  if [[ -n "${BENCH_EPOCHS:-}" && "$strategy" != head ]]; then epochs=("$BENCH_EPOCHS"); fi
+  # shellcheck disable=SC2086
+  java -Xmx4g -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1 ${BENCH_JAVA_OPTS:-} \
+    -cp "$CP" dev.tuneloop.ml.bench.SpamAssassinBenchmark "$strategy" "${epochs[@]}" > "$log" 2>&1
   grep -v '^{' "$log" | grep -E '^(step|head|lora|full)' || true
   results+=("$(tail -n 1 "$log")")
   echo "load average after $strategy: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -32,7 +32,10 @@ public final class SpamAssassinBenchmark {
   /** Entry point. */
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
-      System.err.println("usage: SpamAssassinBenchmark head|lora|full [epochs]");
+      System.err.println(
+          "usage: SpamAssassinBenchmark head|lora|full [epochs]"
+              + " (lora: -Dbench.lora.r=8 -Dbench.lora.alpha=16 -Dbench.lora.targets=query,value"
+              + " -Dbench.lr=1e-3)");
       System.exit(2);
     }
     Strategy strategy = Strategy.parse(args[0]);
@@ -51,9 +54,15 @@ public final class SpamAssassinBenchmark {
     switch (strategy) {
       case FULL -> spec.learningRate(5e-5).epochs(3);
       case LORA ->
-          spec.learningRate(1e-3)
+          spec.learningRate(Double.parseDouble(System.getProperty("bench.lr", "1e-3")))
               .epochs(3)
-              .lora(new LoraConfig(8, 16, 0.1, List.of("query", "value"), false));
+              .lora(
+                  new LoraConfig(
+                      Integer.getInteger("bench.lora.r", 8),
+                      Double.parseDouble(System.getProperty("bench.lora.alpha", "16")),
+                      0.1,
+                      List.of(System.getProperty("bench.lora.targets", "query,value").split(",")),
+                      false));
       case HEAD -> spec.learningRate(5e-3).epochs(10);
     }
     if (args.length > 1) {
