@@ -2,8 +2,8 @@
 # Fine-tunes all-MiniLM-L6-v2 on the SpamAssassin corpus with head, lora and full (one JVM each, so
 # each peak RSS is its own) and prints test macro-F1, wall time and peak RSS per strategy.
 # Usage: shared/ml/bench/spamassassin.sh [strategies...]   (default: head lora full)
-# Environment: BENCH_EPOCHS (lora and full; default 3), BENCH_JAVA_OPTS (e.g. LoRA settings:
-# "-Dbench.lora.r=16 -Dbench.lora.alpha=32 -Dbench.lora.targets=query,key,value,dense").
+# Environment: BENCH_EPOCHS (lora and full; default 3), BENCH_JAVA_OPTS (e.g. PEFT's default LoRA
+# targets instead of every Linear layer: "-Dbench.lora.r=8 -Dbench.lora.alpha=16 -Dbench.lora.targets=query,value").
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE_DIR="${TUNELOOP_CACHE_DIR:-$HOME/.cache/tuneloop}"

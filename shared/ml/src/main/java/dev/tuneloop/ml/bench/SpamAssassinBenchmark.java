@@ -34,7 +34,7 @@ public final class SpamAssassinBenchmark {
     if (args.length < 1) {
       System.err.println(
           "usage: SpamAssassinBenchmark head|lora|full [epochs]"
-              + " (lora: -Dbench.lora.r=8 -Dbench.lora.alpha=16 -Dbench.lora.targets=query,value"
+              + " (lora: -Dbench.lora.r=16 -Dbench.lora.alpha=32 -Dbench.lora.targets=query,key,value,dense"
               + " -Dbench.lr=1e-3)");
       System.exit(2);
     }
@@ -58,10 +58,12 @@ public final class SpamAssassinBenchmark {
               .epochs(3)
               .lora(
                   new LoraConfig(
-                      Integer.getInteger("bench.lora.r", 8),
-                      Double.parseDouble(System.getProperty("bench.lora.alpha", "16")),
+                      Integer.getInteger("bench.lora.r", 16),
+                      Double.parseDouble(System.getProperty("bench.lora.alpha", "32")),
                       0.1,
-                      List.of(System.getProperty("bench.lora.targets", "query,value").split(",")),
+                      List.of(
+                          System.getProperty("bench.lora.targets", "query,key,value,dense")
+                              .split(",")),
                       false));
       case HEAD -> spec.learningRate(5e-3).epochs(10);
     }
