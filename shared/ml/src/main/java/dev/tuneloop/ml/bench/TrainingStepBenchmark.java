@@ -1,5 +1,6 @@
 package dev.tuneloop.ml.bench;
 
+import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tuneloop.ml.lora.LoraConfig;
@@ -29,9 +30,13 @@ import java.util.Set;
  * java -cp ... dev.tuneloop.ml.bench.TrainingStepBenchmark full|lora [steps] [warmup]
  * </pre>
  *
- * It writes the texts it used to {@code $TUNELOOP_CACHE_DIR/bench/step-texts.jsonl} so the Hugging
- * Face side ({@code shared/ml/bench/hf_train_step.py}) trains on the same batches. The last line is
- * a JSON summary with samples/s over the timed steps and the process' peak RSS.
+ * <p>With {@code -Dbench.profile=trace.json} it also writes a Chrome trace (libtorch's profiler) of
+ * the first two timed steps, to compare per-op totals with {@code torch.profiler} on the Hugging
+ * Face side.
+ *
+ * <p>It writes the texts it used to {@code $TUNELOOP_CACHE_DIR/bench/step-texts.jsonl} so the
+ * Hugging Face side ({@code shared/ml/bench/hf_train_step.py}) trains on the same batches. The last
+ * line is a JSON summary with samples/s over the timed steps and the process' peak RSS.
  */
 public final class TrainingStepBenchmark {
 
@@ -71,6 +76,8 @@ public final class TrainingStepBenchmark {
       spec.learningRate(5e-5);
     }
     double[] seconds = new double[steps + warmup];
+    // -Dbench.profile=<file.json>: a Chrome trace of libtorch's ops in the first two timed steps
+    String profile = System.getProperty("bench.profile");
     new FineTuner()
         .run(
             spec.build(),
@@ -78,6 +85,12 @@ public final class TrainingStepBenchmark {
               @Override
               public void onProgress(TrainingProgress p) {
                 seconds[p.step() - 1] = BATCH / p.samplesPerSecond();
+                // called on the training thread, between steps
+                if (profile != null && p.step() == warmup) {
+                  JniUtils.startProfile(false, true, false);
+                } else if (profile != null && p.step() == warmup + 2) {
+                  JniUtils.stopProfile(profile);
+                }
               }
             });
     double timed = 0;

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Map;
@@ -62,7 +61,7 @@ public final class BertEmbeddings extends NamedBlock {
   }
 
   static NDArray dropout(NDArray x, float rate, boolean training) {
-    return training && rate > 0 ? Dropout.dropout(x, rate, true).head() : x;
+    return Dropouts.apply(x, rate, training);
   }
 
   @Override

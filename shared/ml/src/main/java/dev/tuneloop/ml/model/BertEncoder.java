@@ -88,7 +88,11 @@ public final class BertEncoder extends NamedBlock {
     return scoped(() -> layers.get(index).apply(hidden, maskBias, training));
   }
 
-  /** The additive attention bias of a [batch, sequence] attention mask: [batch, 1, 1, sequence]. */
+  /**
+   * The additive attention bias of a [batch, sequence] attention mask: [batch, 1, 1, sequence], or
+   * null when every token is real (no padding: adding zeros would only cost a pass over the
+   * attention scores of every layer).
+   */
   public static NDArray attentionBias(NDArray attentionMask) {
     return maskBias(attentionMask);
   }
@@ -111,6 +115,9 @@ public final class BertEncoder extends NamedBlock {
   }
 
   private static NDArray maskBias(NDArray attentionMask) {
+    if (!attentionMask.eq(0).any().getBoolean()) {
+      return null;
+    }
     Shape shape = attentionMask.getShape();
     // (1 - mask) * min: 0 where attended, the float minimum where padded; [B, 1, 1, T]
     return attentionMask

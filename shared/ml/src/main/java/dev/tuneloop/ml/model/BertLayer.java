@@ -50,7 +50,7 @@ public final class BertLayer extends NamedBlock {
    *
    * @param hidden [batch, sequence, hidden]
    * @param maskBias additive attention mask [batch, 1, 1, sequence]: 0 for real tokens, a large
-   *     negative number for padding
+   *     negative number for padding; null if there is no padding
    */
   public NDArray apply(NDArray hidden, NDArray maskBias, boolean training) {
     long batch = hidden.getShape().get(0);
@@ -70,7 +70,10 @@ public final class BertLayer extends NamedBlock {
         key.apply(hidden, training).reshape(batch, length, heads, headSize).transpose(0, 2, 3, 1);
     NDArray v =
         value.apply(hidden, training).reshape(batch, length, heads, headSize).transpose(0, 2, 1, 3);
-    NDArray scores = q.matMul(k).addi(maskBias);
+    NDArray scores = q.matMul(k);
+    if (maskBias != null) {
+      scores.addi(maskBias);
+    }
     NDArray probabilities =
         BertEmbeddings.dropout(
             scores.softmax(-1), (float) config.attentionProbsDropoutProb(), training);

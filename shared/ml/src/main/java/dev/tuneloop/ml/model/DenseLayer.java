@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Map;
@@ -135,13 +134,29 @@ public final class DenseLayer extends NamedBlock {
     loraB = null;
   }
 
-  /** Applies the layer; LoRA dropout is active only when {@code training}. */
+  /**
+   * Applies the layer to {@code [..., in]}; LoRA dropout is active only when {@code training}.
+   *
+   * <p>Inputs with more than two axes are viewed as one {@code [rows, in]} matrix: libtorch then
+   * adds the bias inside the matrix product ({@code addmm}) instead of in a separate pass over the
+   * output, as PyTorch's {@code nn.Linear} does (DJL calls the C++ frontend's {@code linear}, which
+   * fuses only 2-D inputs).
+   */
   public NDArray apply(NDArray x, boolean training) {
+    Shape shape = x.getShape();
+    if (shape.dimension() <= 2) {
+      return apply2d(x, training);
+    }
+    NDArray rows = apply2d(x.reshape(-1, inFeatures), training);
+    return rows.reshape(shape.slice(0, shape.dimension() - 1).add(outFeatures));
+  }
+
+  private NDArray apply2d(NDArray x, boolean training) {
     NDArray y = Linear.linear(x, weight.getArray(), bias.getArray()).singletonOrThrow();
     if (loraA == null) {
       return y;
     }
-    NDArray input = training && loraDropout > 0 ? Dropout.dropout(x, loraDropout, true).head() : x;
+    NDArray input = Dropouts.apply(x, loraDropout, training);
     NDArray down = Linear.linear(input, loraA.getArray()).singletonOrThrow();
     NDArray up = Linear.linear(down, loraB.getArray()).singletonOrThrow();
     // A long-lived scalar: autograd keeps it for backward (see Scalars).

@@ -9,6 +9,10 @@ import java.util.List;
  * Clips gradients by their global L2 norm, as {@code torch.nn.utils.clip_grad_norm_} does: if the
  * norm over all gradients together exceeds the threshold, every gradient is scaled by {@code max /
  * (norm + 1e-6)}. (DJL's {@code optClipGrad} instead clamps each element from above only.)
+ *
+ * <p>Training does not call this: {@link AdamW#step(double, double)} applies the same coefficient
+ * inside the fused update, without a separate pass over the gradients. This plain-DJL version is
+ * the reference that path is tested against.
  */
 final class GlobalNormClipping {
 

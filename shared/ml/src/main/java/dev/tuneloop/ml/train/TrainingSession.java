@@ -309,8 +309,7 @@ final class TrainingSession {
               loss += batchLoss.getFloat();
             }
           }
-          gradientNorm = clipGradients();
-          optimizer.step(rate);
+          gradientNorm = clipAndUpdate(rate);
         }
         double seconds = (System.nanoTime() - updateStart) / 1e9;
         trainSeconds += seconds;
@@ -460,17 +459,15 @@ final class TrainingSession {
   }
 
   /**
-   * Global-norm clipping over all trainable gradients (as {@code torch.nn.utils.clip_grad_norm_}).
+   * Global-norm clipping over all trainable gradients (as {@code torch.nn.utils.clip_grad_norm_})
+   * and the AdamW update, fused (see {@link AdamW#step(double, double)}).
    *
    * @return the norm before clipping
-   * @throws IllegalStateException if the norm is NaN or infinite (diverged training)
+   * @throws IllegalStateException if the norm is NaN or infinite (diverged training); nothing is
+   *     updated then
    */
-  private double clipGradients() {
-    List<NDArray> gradients = new ArrayList<>(trainables.size());
-    for (TrainableParameter t : trainables) {
-      gradients.add(t.parameter().getArray().getGradient());
-    }
-    double norm = GlobalNormClipping.clip(gradients, spec.maxGradNorm());
+  private double clipAndUpdate(double rate) {
+    double norm = optimizer.step(rate, spec.maxGradNorm());
     if (!Double.isFinite(norm)) {
       throw new IllegalStateException(
           "Gradient norm is "
