@@ -1,9 +1,10 @@
 package dev.tuneloop.serving.config;
 
+import dev.tuneloop.ml.inference.OrtOptions;
 import dev.tuneloop.ml.store.ModelStore;
 import dev.tuneloop.serving.domain.BatchingSettings;
+import dev.tuneloop.serving.domain.ClassifierBatchModel;
 import dev.tuneloop.serving.domain.DeployedModels;
-import dev.tuneloop.serving.domain.DjlBatchModel;
 import dev.tuneloop.serving.domain.FeedbackIntake;
 import dev.tuneloop.serving.domain.Gateway;
 import dev.tuneloop.serving.domain.PredictionLog;
@@ -45,7 +46,12 @@ public class ServingBeans {
             .register(registry);
     return new DeployedModels(
         (modelName, model) ->
-            DjlBatchModel.load(store, model.artifactUri(), config.forwardChunkSize()),
+            ClassifierBatchModel.load(
+                store,
+                model.artifactUri(),
+                config.forwardChunkSize(),
+                config.engine(),
+                new OrtOptions(config.ortThreads().orElse(0), config.ortAllowSpinning())),
         new BatchingSettings(
             config.maxBatchSize(),
             config.maxBatchWait(),

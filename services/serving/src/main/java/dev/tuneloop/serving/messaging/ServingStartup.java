@@ -11,7 +11,8 @@ import org.jboss.logging.Logger;
 
 /**
  * At startup: the topics exist, libtorch's thread count is set, and the PyTorch engine is
- * initialised eagerly (a broken native setup fails the start, not the first request).
+ * initialised eagerly (a broken native setup fails the start, not the first request). PyTorch loads
+ * every model (LoRA merged) even when ONNX Runtime answers.
  */
 @Startup
 @Singleton
@@ -42,9 +43,10 @@ public class ServingStartup {
             });
     Engine engine = Engine.getEngine("PyTorch");
     LOG.infof(
-        "%s %s ready (intra-op threads: %s)",
+        "%s %s ready (intra-op threads: %s); forward passes run on %s",
         engine.getEngineName(),
         engine.getVersion(),
-        System.getProperty("ai.djl.pytorch.num_threads", "default"));
+        System.getProperty("ai.djl.pytorch.num_threads", "default"),
+        config.engine().id());
   }
 }

@@ -1,5 +1,7 @@
 package dev.tuneloop.serving.bench;
 
+import dev.tuneloop.ml.inference.InferenceEngine;
+import dev.tuneloop.ml.inference.OrtOptions;
 import dev.tuneloop.ml.inference.TextClassifier;
 import dev.tuneloop.ml.model.BaseModelFolder;
 import dev.tuneloop.ml.model.BaseModelImporter;
@@ -10,7 +12,7 @@ import dev.tuneloop.ml.train.FineTuneSpec;
 import dev.tuneloop.ml.train.FineTuner;
 import dev.tuneloop.ml.train.Strategy;
 import dev.tuneloop.serving.domain.BatchModel;
-import dev.tuneloop.serving.domain.DjlBatchModel;
+import dev.tuneloop.serving.domain.ClassifierBatchModel;
 import dev.tuneloop.serving.domain.DynamicBatcher;
 import dev.tuneloop.serving.domain.ModelOutput;
 import java.io.InputStream;
@@ -29,13 +31,14 @@ import java.util.function.Function;
 
 /**
  * Serving benchmark (prints numbers; not a test): all-MiniLM-L6-v2 with a head-only classifier
- * trained here for a few steps, answered by the serving engine (DJL encoder behind the dynamic
+ * trained here for a few steps, answered by the serving engine (the classifier as serving loads it,
+ * on the configured engine: ONNX Runtime on tuneloop's own ONNX export, or DJL; behind the dynamic
  * batcher, in-process) and by ONNX Runtime (Java) on the original ONNX file, at 1, 8 and 32
- * concurrent closed-loop clients. ONNX Runtime runs twice: one call per request (how a plain ORT
- * server answers) and behind the same dynamic batcher (engine against engine).
+ * concurrent closed-loop clients. The reference ONNX Runtime runs twice: one call per request (how
+ * a plain ORT server answers) and behind the same dynamic batcher (engine against engine).
  *
  * <p>Arguments: {@code <work dir> [seconds per measurement] [max batch] [max wait ms] [forward
- * chunk] [forward workers]}.
+ * chunk] [forward workers] [engine: onnxruntime|djl] [ORT intra-op threads] [ORT spinning]}.
  */
 public final class ServingBenchmark {
 
@@ -60,8 +63,14 @@ public final class ServingBenchmark {
     int maxBatch = args.length > 2 ? Integer.parseInt(args[2]) : 32;
     int maxWaitMs = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     int chunk = args.length > 4 ? Integer.parseInt(args[4]) : 16;
-    int workers = args.length > 5 ? Integer.parseInt(args[5]) : 1;
-    int threads = Runtime.getRuntime().availableProcessors();
+    int workers = args.length > 5 ? Integer.parseInt(args[5]) : 2;
+    InferenceEngine engine =
+        InferenceEngine.parse(args.length > 6 ? args[6] : InferenceEngine.ONNXRUNTIME.id());
+    int threads =
+        args.length > 7 && Integer.parseInt(args[7]) > 0
+            ? Integer.parseInt(args[7])
+            : Runtime.getRuntime().availableProcessors();
+    boolean spinning = args.length > 8 && Boolean.parseBoolean(args[8]);
     Files.createDirectories(work);
 
     Path cache = Path.of(System.getProperty("user.home"), ".cache", "tuneloop", "models");
@@ -94,38 +103,49 @@ public final class ServingBenchmark {
       onnx = in.readAllBytes();
     }
     BertConfig config = base.config();
-    try (TextClassifier classifier = TextClassifier.load(artifact, base.directory(), null, chunk);
+    try (TextClassifier classifier =
+            TextClassifier.load(
+                artifact,
+                base.directory(),
+                null,
+                chunk,
+                engine,
+                new OrtOptions(threads, spinning));
         TextTokenizer tokenizer =
             TextTokenizer.load(base.tokenizerFile(), 128, config.padTokenId());
-        BatchModel djl = new DjlBatchModel(classifier, null, null);
+        BatchModel serving = new ClassifierBatchModel(classifier, null, null);
         BatchModel ort = new OrtBatchModel(onnx, artifact, tokenizer, threads)) {
       double meanTokens =
           tokenizer.encodeAll(texts).stream().mapToInt(t -> t.length()).average().orElse(0);
       System.out.printf(
           Locale.ROOT,
-          "machine: %d cores, load average %s; texts: %d, mean %.1f tokens (max 128); max batch %d,"
-              + " max wait %d ms, forward chunk %d, forward workers %d, %d s per measurement%n",
-          threads,
+          "machine: %d cores, load average %s; texts: %d, mean %.1f tokens (max 128); engine %s,"
+              + " intra-op threads %d%s; max batch %d, max wait %d ms, forward chunk %d, forward"
+              + " workers %d, %d s per measurement%n",
+          Runtime.getRuntime().availableProcessors(),
           Files.readString(Path.of("/proc/loadavg")).trim(),
           texts.size(),
           meanTokens,
+          engine.id(),
+          threads,
+          engine == InferenceEngine.ONNXRUNTIME ? (spinning ? ", spinning" : ", no spinning") : "",
           maxBatch,
           maxWaitMs,
           chunk,
           workers,
           seconds);
-      checkAgreement(djl, ort, texts.subList(0, 32));
+      checkAgreement(serving, ort, texts.subList(0, 32));
 
       int[] levels = {1, 8, 32};
       String[] engines = {
-        "serving (DJL + dynamic batching)",
+        "serving (" + engine.id() + " + dynamic batching)",
         "ONNX Runtime, one call per request",
         "ONNX Runtime + dynamic batching"
       };
       Result[][] results = new Result[engines.length][levels.length];
       for (int l = 0; l < levels.length; l++) {
         try (DynamicBatcher<String, ModelOutput> servingBatcher =
-                batcher("djl", djl, maxBatch, maxWaitMs, workers);
+                batcher("serving", serving, maxBatch, maxWaitMs, workers);
             DynamicBatcher<String, ModelOutput> ortBatcher =
                 batcher("ort", ort, maxBatch, maxWaitMs, workers)) {
           List<Function<String, ModelOutput>> calls =
@@ -138,7 +158,7 @@ public final class ServingBenchmark {
             results[e][l] = run(calls.get(e), texts, levels[l], seconds);
             System.out.printf(
                 Locale.ROOT,
-                "%-36s clients %2d: %7.1f req/s  p50 %7.1f ms  p99 %7.1f ms  (%d requests)%n",
+                "%-42s clients %2d: %7.1f req/s  p50 %7.1f ms  p99 %7.1f ms  (%d requests)%n",
                 engines[e],
                 levels[l],
                 results[e][l].throughput(),
@@ -185,8 +205,8 @@ public final class ServingBenchmark {
   }
 
   /** Both engines must compute the same function, or the comparison means nothing. */
-  private static void checkAgreement(BatchModel djl, BatchModel ort, List<String> texts) {
-    List<ModelOutput> a = djl.infer(texts);
+  private static void checkAgreement(BatchModel serving, BatchModel ort, List<String> texts) {
+    List<ModelOutput> a = serving.infer(texts);
     List<ModelOutput> b = ort.infer(texts);
     double maxDiff = 0;
     int sameLabel = 0;

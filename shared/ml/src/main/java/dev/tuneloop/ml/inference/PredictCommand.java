@@ -15,7 +15,7 @@ import java.util.List;
  * JSON object per text: {@code {"label": ..., "probabilities": {...}}}.
  *
  * <pre>
- * java -cp ... dev.tuneloop.ml.inference.PredictCommand --model DIR [--base DIR] [--batch-size N] &lt; texts.txt
+ * java -cp ... dev.tuneloop.ml.inference.PredictCommand --model DIR [--base DIR] [--batch-size N] [--engine djl|onnxruntime] &lt; texts.txt
  * </pre>
  */
 public final class PredictCommand {
@@ -27,11 +27,13 @@ public final class PredictCommand {
     Path model = null;
     Path base = null;
     int batchSize = 32;
+    InferenceEngine engine = InferenceEngine.DJL;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--model" -> model = Path.of(args[++i]);
         case "--base" -> base = Path.of(args[++i]);
         case "--batch-size" -> batchSize = Integer.parseInt(args[++i]);
+        case "--engine" -> engine = InferenceEngine.parse(args[++i]);
         default -> {
           System.err.println("Unknown argument " + args[i]);
           System.exit(2);
@@ -39,7 +41,9 @@ public final class PredictCommand {
       }
     }
     if (model == null) {
-      System.err.println("usage: PredictCommand --model DIR [--base DIR] [--batch-size N] < texts");
+      System.err.println(
+          "usage: PredictCommand --model DIR [--base DIR] [--batch-size N] [--engine djl|onnxruntime]"
+              + " < texts");
       System.exit(2);
     }
     List<String> texts = new ArrayList<>();
@@ -51,7 +55,7 @@ public final class PredictCommand {
       }
     }
     ObjectMapper json = new ObjectMapper();
-    try (TextClassifier classifier = TextClassifier.load(model, base, null, batchSize)) {
+    try (TextClassifier classifier = TextClassifier.load(model, base, null, batchSize, engine)) {
       for (Prediction prediction : classifier.predict(texts)) {
         ObjectNode out = json.createObjectNode();
         out.put("label", prediction.label());

@@ -1,55 +1,50 @@
 package dev.tuneloop.ml.inference;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
-import dev.tuneloop.ml.lora.LoraAdapters;
 import dev.tuneloop.ml.metrics.ClassificationMetrics;
-import dev.tuneloop.ml.model.BaseModelFolder;
 import dev.tuneloop.ml.model.BertConfig;
-import dev.tuneloop.ml.model.BertEncoder;
-import dev.tuneloop.ml.model.ClassificationHead;
 import dev.tuneloop.ml.model.ModelArtifact;
-import dev.tuneloop.ml.model.SequenceClassifier;
+import dev.tuneloop.ml.onnx.OnnxExporter;
 import dev.tuneloop.ml.tokenize.TextTokenizer;
 import dev.tuneloop.ml.tokenize.TokenIds;
-import dev.tuneloop.ml.weights.Safetensors;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A fine-tuned text classifier loaded from a model folder ({@link ModelArtifact}), ready for
  * batched prediction. LoRA adapters are merged into the base weights on load, so inference costs
  * the same as for a fully fine-tuned model.
  *
+ * <p>Two engines run the forward pass ({@link InferenceEngine}): DJL (PyTorch; CPU or GPU, the
+ * default of the older overloads) and ONNX Runtime (CPU): the model is loaded with DJL, exported to
+ * ONNX in memory ({@link OnnxExporter}) and DJL's copy of the weights is freed. Both give the same
+ * results within float rounding.
+ *
  * <p>Load once per process and share: {@link #predict} is safe to call from several threads.
  */
 public final class TextClassifier implements AutoCloseable {
 
-  private final NDManager manager;
-  private final SequenceClassifier model;
+  private final ForwardPass forward;
   private final TextTokenizer tokenizer;
   private final List<String> labels;
-  private final int batchSize;
+  private final InferenceEngine engine;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private TextClassifier(
-      NDManager manager,
-      SequenceClassifier model,
-      TextTokenizer tokenizer,
-      List<String> labels,
-      int batchSize) {
-    this.manager = manager;
-    this.model = model;
+      ForwardPass forward, TextTokenizer tokenizer, List<String> labels, InferenceEngine engine) {
+    this.forward = forward;
     this.tokenizer = tokenizer;
     this.labels = labels;
-    this.batchSize = batchSize;
+    this.engine = engine;
   }
 
   /**
-   * Loads a classifier.
+   * Loads a classifier that runs on DJL.
    *
    * @param artifact the fine-tuned model folder
    * @param baseModel the base-model folder, needed when the artifact holds no {@code
@@ -60,53 +55,91 @@ public final class TextClassifier implements AutoCloseable {
    */
   public static TextClassifier load(Path artifact, Path baseModel, Device device, int batchSize)
       throws IOException {
+    return load(artifact, baseModel, device, batchSize, InferenceEngine.DJL, OrtOptions.defaults());
+  }
+
+  /**
+   * Loads a classifier on the given engine ({@link OrtOptions#defaults()} for ONNX Runtime).
+   *
+   * @see #load(Path, Path, Device, int, InferenceEngine, OrtOptions)
+   */
+  public static TextClassifier load(
+      Path artifact, Path baseModel, Device device, int batchSize, InferenceEngine engine)
+      throws IOException {
+    return load(artifact, baseModel, device, batchSize, engine, OrtOptions.defaults());
+  }
+
+  /**
+   * Loads a classifier.
+   *
+   * @param artifact the fine-tuned model folder
+   * @param baseModel the base-model folder, needed when the artifact holds no {@code
+   *     model.safetensors} (strategies head and lora); may be null otherwise
+   * @param device where DJL runs (null: the engine's default); ONNX Runtime runs on the CPU, so
+   *     with {@link InferenceEngine#ONNXRUNTIME} it must be null or a CPU
+   * @param batchSize texts per forward pass (texts are sorted by length and run in chunks of this
+   *     size, each padded to its own longest text)
+   * @param engine what runs the forward passes
+   * @param ortOptions ONNX Runtime session settings (ignored by DJL)
+   * @throws IOException if a file is missing or inconsistent, or the model cannot be exported to
+   *     ONNX (the message says why)
+   */
+  public static TextClassifier load(
+      Path artifact,
+      Path baseModel,
+      Device device,
+      int batchSize,
+      InferenceEngine engine,
+      OrtOptions ortOptions)
+      throws IOException {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be positive");
     }
-    List<String> labels = ModelArtifact.readLabels(artifact);
-    ModelArtifact.HeadFile headFile = ModelArtifact.readHead(artifact);
-    Path configFile = artifact.resolve(BertConfig.FILE_NAME);
-    Path tokenizerFile = artifact.resolve(BaseModelFolder.TOKENIZER_FILE);
-    BaseModelFolder base = null;
-    if (!ModelArtifact.hasFullWeights(artifact)) {
-      if (baseModel == null) {
-        throw new IOException(
-            artifact
-                + " holds no model.safetensors (head or LoRA fine-tuning); pass the base model folder");
-      }
-      base = BaseModelFolder.open(baseModel);
-      configFile = Files.isRegularFile(configFile) ? configFile : base.configFile();
-      tokenizerFile = Files.isRegularFile(tokenizerFile) ? tokenizerFile : base.tokenizerFile();
+    Objects.requireNonNull(engine, "engine");
+    Objects.requireNonNull(ortOptions, "ortOptions");
+    if (engine == InferenceEngine.ONNXRUNTIME
+        && device != null
+        && !Device.Type.CPU.equals(device.getDeviceType())) {
+      throw new IllegalArgumentException(
+          "ONNX Runtime runs on the CPU; use InferenceEngine.DJL for device " + device);
     }
-    BertConfig config = BertConfig.read(configFile);
-    NDManager manager =
-        device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device);
+    LoadedClassifier loaded = LoadedClassifier.load(artifact, baseModel, device);
     TextTokenizer tokenizer = null;
+    ForwardPass forward = null;
     try {
-      BertEncoder encoder = new BertEncoder(config);
-      Path weights =
-          base == null ? artifact.resolve(BaseModelFolder.WEIGHTS_FILE) : base.weightsFile();
-      encoder.loadWeights(Safetensors.read(weights).tensors(), manager);
-      if (ModelArtifact.hasAdapter(artifact)) {
-        LoraAdapters.load(artifact, encoder, manager);
-        LoraAdapters.merge(encoder);
+      BertConfig config = loaded.config();
+      tokenizer =
+          TextTokenizer.load(loaded.tokenizerFile(), loaded.maxLength(), config.padTokenId());
+      if (engine == InferenceEngine.DJL) {
+        forward =
+            new DjlForwardPass(loaded.manager(), loaded.model(), tokenizer.padId(), batchSize);
+      } else {
+        byte[] onnx = OnnxExporter.toBytes(loaded.model(), loaded.labels(), loaded.maxLength());
+        // The session holds its own copy of the weights: free DJL's before it is created.
+        loaded.close();
+        forward =
+            OrtForwardPass.create(
+                onnx,
+                ortOptions,
+                tokenizer.padId(),
+                batchSize,
+                loaded.labels().size(),
+                config.hiddenSize(),
+                config.maxPositionEmbeddings());
       }
-      ClassificationHead head = new ClassificationHead(config.hiddenSize(), labels.size(), 0);
-      head.loadWeights(headFile.weights(), manager);
-      tokenizer = TextTokenizer.load(tokenizerFile, headFile.maxLength(), config.padTokenId());
-      return new TextClassifier(
-          manager,
-          new SequenceClassifier(encoder, headFile.pooling(), head),
-          tokenizer,
-          labels,
-          batchSize);
+      return new TextClassifier(forward, tokenizer, loaded.labels(), engine);
     } catch (IOException | RuntimeException e) {
       if (tokenizer != null) {
         tokenizer.close();
       }
-      manager.close();
+      loaded.close();
       throw e;
     }
+  }
+
+  /** The engine running the forward passes. */
+  public InferenceEngine engine() {
+    return engine;
   }
 
   /** Label names in index order. */
@@ -131,7 +164,7 @@ public final class TextClassifier implements AutoCloseable {
    */
   public List<Analysis> analyze(List<String> texts) {
     List<TokenIds> tokens = tokenizer.encodeAll(texts);
-    float[][] rows = model.probabilitiesAndPooled(tokens, tokenizer.padId(), batchSize, manager);
+    float[][] rows = forward.probabilitiesAndPooled(tokens);
     int numLabels = labels.size();
     List<Analysis> out = new ArrayList<>(texts.size());
     for (int i = 0; i < rows.length; i++) {
@@ -158,7 +191,7 @@ public final class TextClassifier implements AutoCloseable {
 
   /** Label distributions for tokenized texts, in input order. */
   public float[][] probabilities(List<TokenIds> texts) {
-    return model.probabilities(texts, tokenizer.padId(), batchSize, manager);
+    return forward.probabilities(texts);
   }
 
   /** The tokenizer, e.g. to pre-tokenize an evaluation set once. */
@@ -166,9 +199,13 @@ public final class TextClassifier implements AutoCloseable {
     return tokenizer;
   }
 
+  /** Frees the tokenizer and the engine's native memory; later calls do nothing. */
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     tokenizer.close();
-    manager.close();
+    forward.close();
   }
 }

@@ -3,6 +3,8 @@ package dev.tuneloop.ml.store;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tuneloop.ml.inference.InferenceEngine;
+import dev.tuneloop.ml.inference.OrtOptions;
 import dev.tuneloop.ml.inference.TextClassifier;
 import dev.tuneloop.ml.model.BaseModelFolder;
 import dev.tuneloop.ml.model.ModelArtifact;
@@ -168,13 +170,39 @@ public final class ModelStore {
    */
   public TextClassifier loadClassifier(ObjectUri artifact, Device device, int batchSize)
       throws IOException {
+    return loadClassifier(artifact, device, batchSize, InferenceEngine.DJL, OrtOptions.defaults());
+  }
+
+  /**
+   * Like {@link #loadClassifier(ObjectUri, Device, int)}, on the given engine ({@link
+   * OrtOptions#defaults()} for ONNX Runtime).
+   */
+  public TextClassifier loadClassifier(
+      ObjectUri artifact, Device device, int batchSize, InferenceEngine engine) throws IOException {
+    return loadClassifier(artifact, device, batchSize, engine, OrtOptions.defaults());
+  }
+
+  /**
+   * Downloads a fine-tuned artifact (and, for head or LoRA artifacts, its base model) and loads it
+   * on the given engine: see {@link TextClassifier#load(Path, Path, Device, int, InferenceEngine,
+   * OrtOptions)}.
+   *
+   * @throws IOException if a file is missing or inconsistent (the message names it)
+   */
+  public TextClassifier loadClassifier(
+      ObjectUri artifact,
+      Device device,
+      int batchSize,
+      InferenceEngine engine,
+      OrtOptions ortOptions)
+      throws IOException {
     Path local = fetch(artifact);
     Path base = null;
     if (!ModelArtifact.hasFullWeights(local)) {
       base = fetch(baseModelOf(local, artifact));
       BaseModelFolder.open(base);
     }
-    return TextClassifier.load(local, base, device, batchSize);
+    return TextClassifier.load(local, base, device, batchSize, engine, ortOptions);
   }
 
   /**

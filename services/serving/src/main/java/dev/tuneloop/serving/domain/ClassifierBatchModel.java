@@ -1,6 +1,8 @@
 package dev.tuneloop.serving.domain;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.tuneloop.ml.inference.InferenceEngine;
+import dev.tuneloop.ml.inference.OrtOptions;
 import dev.tuneloop.ml.inference.TextClassifier;
 import dev.tuneloop.ml.model.BaseModelFolder;
 import dev.tuneloop.ml.store.ModelStore;
@@ -15,12 +17,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A fine-tuned classifier from the model store ({@link ModelStore#loadClassifier}: LoRA merged)
- * with the projections of its reference profile, answering batches in one forward pass each. Token
- * counts are those before truncation, as the prediction's input profile defines them.
+ * with the projections of its reference profile, answering batches in one forward pass each, on the
+ * configured engine (ONNX Runtime on the exported model, or DJL). Token counts are those before
+ * truncation, as the prediction's input profile defines them.
  */
-public final class DjlBatchModel implements BatchModel {
+public final class ClassifierBatchModel implements BatchModel {
 
-  private static final Logger LOG = Logger.getLogger(DjlBatchModel.class);
+  private static final Logger LOG = Logger.getLogger(ClassifierBatchModel.class);
 
   private final TextClassifier classifier;
   private final @Nullable EmbeddingProjector projector;
@@ -32,7 +35,7 @@ public final class DjlBatchModel implements BatchModel {
    * @param untruncated a tokenizer without truncation (owned), to count the tokens of texts longer
    *     than the model's maximum length; null reports counts after truncation
    */
-  public DjlBatchModel(
+  public ClassifierBatchModel(
       TextClassifier classifier,
       @Nullable EmbeddingProjector projector,
       @Nullable HuggingFaceTokenizer untruncated) {
@@ -47,9 +50,16 @@ public final class DjlBatchModel implements BatchModel {
    * @param store the model store
    * @param artifactUri the artifact folder, e.g. {@code s3://tuneloop-models/spam/candidates/j1/}
    * @param chunkSize texts per tensor: a batch is sorted by length and run in chunks of this size
+   * @param engine what runs the forward passes
+   * @param ortOptions ONNX Runtime threading (ignored by DJL)
    * @throws IOException if the artifact is missing or inconsistent (the message names the file)
    */
-  public static DjlBatchModel load(ModelStore store, String artifactUri, int chunkSize)
+  public static ClassifierBatchModel load(
+      ModelStore store,
+      String artifactUri,
+      int chunkSize,
+      InferenceEngine engine,
+      OrtOptions ortOptions)
       throws IOException {
     ObjectUri uri;
     try {
@@ -57,7 +67,7 @@ public final class DjlBatchModel implements BatchModel {
     } catch (IllegalArgumentException e) {
       throw new IOException("artifact URI '" + artifactUri + "': " + e.getMessage(), e);
     }
-    TextClassifier classifier = store.loadClassifier(uri, null, chunkSize);
+    TextClassifier classifier = store.loadClassifier(uri, null, chunkSize, engine, ortOptions);
     HuggingFaceTokenizer untruncated = null;
     try {
       Path local = store.fetch(uri);
@@ -74,7 +84,7 @@ public final class DjlBatchModel implements BatchModel {
               .optTruncation(false)
               .optPadding(false)
               .build();
-      DjlBatchModel model = new DjlBatchModel(classifier, projector, untruncated);
+      ClassifierBatchModel model = new ClassifierBatchModel(classifier, projector, untruncated);
       List<ModelOutput> warmUp = model.infer(List.of("warm up"));
       if (projector != null && warmUp.get(0).embeddingProjections() == null) {
         LOG.warnf(
