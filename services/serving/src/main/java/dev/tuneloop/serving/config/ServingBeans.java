@@ -51,7 +51,16 @@ public class ServingBeans {
                 model.artifactUri(),
                 config.forwardChunkSize(),
                 config.engine(),
-                new OrtOptions(config.ortThreads().orElse(0), config.ortAllowSpinning())),
+                new OrtOptions(
+                    config
+                        .ortThreads()
+                        .orElse(
+                            Math.max(
+                                1,
+                                Runtime.getRuntime().availableProcessors()
+                                    / config.forwardWorkers())),
+                    config.ortAllowSpinning(),
+                    config.quantization())),
         new BatchingSettings(
             config.maxBatchSize(),
             config.maxBatchWait(),

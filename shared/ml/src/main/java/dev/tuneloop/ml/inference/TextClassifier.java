@@ -114,7 +114,9 @@ public final class TextClassifier implements AutoCloseable {
         forward =
             new DjlForwardPass(loaded.manager(), loaded.model(), tokenizer.padId(), batchSize);
       } else {
-        byte[] onnx = OnnxExporter.toBytes(loaded.model(), loaded.labels(), loaded.maxLength());
+        byte[] onnx =
+            OnnxExporter.toBytes(
+                loaded.model(), loaded.labels(), loaded.maxLength(), ortOptions.quantization());
         // The session holds its own copy of the weights: free DJL's before it is created.
         loaded.close();
         forward =

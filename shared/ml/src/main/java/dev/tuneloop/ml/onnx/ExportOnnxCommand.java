@@ -11,16 +11,17 @@ import java.nio.file.Path;
  * Runtime, Triton or KServe can serve. See {@link OnnxExporter} for the inputs and outputs.
  *
  * <pre>
- * java -cp ... dev.tuneloop.ml.onnx.ExportOnnxCommand --model DIR [--base DIR] --output model.onnx
+ * java -cp ... dev.tuneloop.ml.onnx.ExportOnnxCommand --model DIR [--base DIR] --output model.onnx [--quantize none|int8]
  * </pre>
  */
 public final class ExportOnnxCommand {
 
   private static final String USAGE =
-      "usage: ExportOnnxCommand --model DIR [--base DIR] --output model.onnx\n"
+      "usage: ExportOnnxCommand --model DIR [--base DIR] --output model.onnx [--quantize none|int8]\n"
           + "  --model   the fine-tuned model folder (labels.json, head.safetensors, ...)\n"
           + "  --base    the base-model folder, for head and LoRA models (no model.safetensors)\n"
-          + "  --output  the ONNX file to write";
+          + "  --output  the ONNX file to write\n"
+          + "  --quantize none (default, float32) or int8 (dynamic int8 encoder Linear layers)";
 
   private ExportOnnxCommand() {}
 
@@ -41,9 +42,13 @@ public final class ExportOnnxCommand {
     Path model = null;
     Path base = null;
     Path output = null;
+    Quantization quantization = Quantization.NONE;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
-      if (!arg.equals("--model") && !arg.equals("--base") && !arg.equals("--output")) {
+      if (!arg.equals("--model")
+          && !arg.equals("--base")
+          && !arg.equals("--output")
+          && !arg.equals("--quantize")) {
         err.println("unknown argument " + arg);
         err.println(USAGE);
         return 2;
@@ -53,11 +58,20 @@ public final class ExportOnnxCommand {
         err.println(USAGE);
         return 2;
       }
-      Path value = Path.of(args[++i]);
+      String value = args[++i];
       switch (arg) {
-        case "--model" -> model = value;
-        case "--base" -> base = value;
-        default -> output = value;
+        case "--model" -> model = Path.of(value);
+        case "--base" -> base = Path.of(value);
+        case "--quantize" -> {
+          try {
+            quantization = Quantization.parse(value);
+          } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            err.println(USAGE);
+            return 2;
+          }
+        }
+        default -> output = Path.of(value);
       }
     }
     if (model == null || output == null) {
@@ -65,10 +79,11 @@ public final class ExportOnnxCommand {
       return 2;
     }
     try (LoadedClassifier loaded = LoadedClassifier.load(model, base, null)) {
-      OnnxExporter.write(loaded.model(), loaded.labels(), loaded.maxLength(), output);
+      OnnxExporter.write(loaded.model(), loaded.labels(), loaded.maxLength(), output, quantization);
       out.printf(
           "wrote %s (%d bytes): inputs %s, %s, %s (int64 [batch, sequence]); outputs %s [batch, %d],"
-              + " %s [batch, %d], %s [batch, %d]; labels %s, pooling %s, max length %d%n",
+              + " %s [batch, %d], %s [batch, %d]; labels %s, pooling %s, max length %d,"
+              + " quantization %s%n",
           output,
           Files.size(output),
           OnnxExporter.INPUT_IDS,
@@ -82,7 +97,8 @@ public final class ExportOnnxCommand {
           loaded.labels().size(),
           loaded.labels(),
           loaded.model().pooling().id(),
-          loaded.maxLength());
+          loaded.maxLength(),
+          quantization.id());
       return 0;
     } catch (IOException | RuntimeException e) {
       err.println("export failed: " + e.getMessage());

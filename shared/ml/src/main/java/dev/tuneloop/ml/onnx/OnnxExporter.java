@@ -40,6 +40,11 @@ import java.util.Set;
  * are in the model's metadata ({@code labels} as a JSON array, {@code pooling}, {@code
  * max_length}).
  *
+ * <p>With {@link Quantization#INT8} every encoder Linear becomes ONNX Runtime's contrib op {@code
+ * com.microsoft:DynamicQuantizeMatMul} on an int8 weight (per-channel symmetric, see {@link
+ * Quantization}) and the model also imports opset {@value #MICROSOFT_OPSET} of {@value
+ * #MICROSOFT_DOMAIN}; its metadata says {@code quantization}.
+ *
  * <p>LoRA adapters must be merged first ({@code LoraAdapters.merge}); the DJL loader of a model
  * folder does that.
  */
@@ -50,6 +55,12 @@ public final class OnnxExporter {
 
   /** The opset of the default domain imported ({@code LayerNormalization} needs 17). */
   public static final long OPSET = 17;
+
+  /** The domain of ONNX Runtime's contrib ops ({@code DynamicQuantizeMatMul}). */
+  public static final String MICROSOFT_DOMAIN = "com.microsoft";
+
+  /** The opset of {@link #MICROSOFT_DOMAIN} imported by {@link Quantization#INT8} models. */
+  public static final long MICROSOFT_OPSET = 1;
 
   /** Protobuf messages cannot exceed 2 GiB; ONNX Runtime refuses larger ones. */
   public static final long MAX_MODEL_BYTES = Integer.MAX_VALUE - 8L;
@@ -90,7 +101,18 @@ public final class OnnxExporter {
    */
   public static byte[] toBytes(SequenceClassifier model, List<String> labels, int maxLength)
       throws IOException {
-    ProtoMessage proto = build(model, labels, maxLength);
+    return toBytes(model, labels, maxLength, Quantization.NONE);
+  }
+
+  /**
+   * The model as ONNX bytes, its encoder Linear layers stored as {@code quantization} says.
+   *
+   * @see #toBytes(SequenceClassifier, List, int)
+   */
+  public static byte[] toBytes(
+      SequenceClassifier model, List<String> labels, int maxLength, Quantization quantization)
+      throws IOException {
+    ProtoMessage proto = build(model, labels, maxLength, quantization);
     int size = (int) proto.size();
     ArrayOutput out = new ArrayOutput(size);
     proto.writeTo(out);
@@ -107,7 +129,22 @@ public final class OnnxExporter {
    */
   public static void write(SequenceClassifier model, List<String> labels, int maxLength, Path file)
       throws IOException {
-    ProtoMessage proto = build(model, labels, maxLength);
+    write(model, labels, maxLength, file, Quantization.NONE);
+  }
+
+  /**
+   * Writes the model to a file, its encoder Linear layers stored as {@code quantization} says.
+   *
+   * @see #toBytes(SequenceClassifier, List, int, Quantization)
+   */
+  public static void write(
+      SequenceClassifier model,
+      List<String> labels,
+      int maxLength,
+      Path file,
+      Quantization quantization)
+      throws IOException {
+    ProtoMessage proto = build(model, labels, maxLength, quantization);
     Path target = file.toAbsolutePath();
     Files.createDirectories(target.getParent());
     Path partial = Files.createTempFile(target.getParent(), ".onnx-", ".partial");
@@ -158,8 +195,10 @@ public final class OnnxExporter {
     }
   }
 
-  private static ProtoMessage build(SequenceClassifier model, List<String> labels, int maxLength)
+  private static ProtoMessage build(
+      SequenceClassifier model, List<String> labels, int maxLength, Quantization quantization)
       throws IOException {
+    java.util.Objects.requireNonNull(quantization, "quantization");
     BertEncoder encoder = model.encoder();
     BertConfig config = encoder.config();
     ClassificationHead head = model.head();
@@ -185,7 +224,7 @@ public final class OnnxExporter {
     collect(encoder.namedParameters(), weights);
     collect(head.namedParameters(), weights);
 
-    GraphBuilder graph = new GraphBuilder(weights);
+    GraphBuilder graph = new GraphBuilder(weights, quantization);
     String[] dims = {"batch", "sequence"};
     graph.input(INPUT_IDS, GraphBuilder.INT64, dims);
     graph.input(ATTENTION_MASK, GraphBuilder.INT64, dims);
@@ -198,7 +237,8 @@ public final class OnnxExporter {
       hidden = layer(graph, config, "encoder.layer." + i, hidden, maskBias);
     }
     String pooled = pooling(graph, model.pooling(), hidden, mask);
-    String logits = graph.linear("classifier", pooled, LOGITS);
+    // the head stays float32 whatever the quantization: it is tiny and decides the label
+    String logits = graph.floatLinear("classifier", pooled, LOGITS);
     graph.node(
         "Softmax", PROBABILITIES, List.of(logits), List.of(PROBABILITIES), Attr.i("axis", -1));
 
@@ -216,6 +256,7 @@ public final class OnnxExporter {
     metadata.put("max_length", Integer.toString(maxLength));
     metadata.put("model_type", config.modelType());
     metadata.put("hidden_act", config.hiddenAct());
+    metadata.put("quantization", quantization.id());
     ProtoMessage modelProto =
         new ProtoMessage()
             .varint(1, IR_VERSION)
@@ -228,6 +269,10 @@ public final class OnnxExporter {
                     + " probabilities, pooled, logits")
             .message(7, graph.build("tuneloop_sequence_classifier"))
             .message(8, new ProtoMessage().varint(2, OPSET));
+    if (quantization == Quantization.INT8) {
+      modelProto.message(
+          8, new ProtoMessage().string(1, MICROSOFT_DOMAIN).varint(2, MICROSOFT_OPSET));
+    }
     metadata.forEach(
         (k, v) -> modelProto.message(14, new ProtoMessage().string(1, k).string(2, v)));
     if (modelProto.size() > MAX_MODEL_BYTES) {
@@ -447,15 +492,18 @@ public final class OnnxExporter {
   static final class GraphBuilder {
     static final int FLOAT = 1;
     static final int INT64 = 7;
+    static final int INT8 = 3;
 
     private final Map<String, WeightTensor> weights;
+    private final Quantization quantization;
     private final List<ProtoMessage> nodes = new ArrayList<>();
     private final Map<String, ProtoMessage> initializers = new LinkedHashMap<>();
     private final List<ProtoMessage> inputs = new ArrayList<>();
     private final List<ProtoMessage> outputs = new ArrayList<>();
 
-    GraphBuilder(Map<String, WeightTensor> weights) {
+    GraphBuilder(Map<String, WeightTensor> weights, Quantization quantization) {
       this.weights = weights;
+      this.quantization = quantization;
     }
 
     void input(String name, int elemType, String... dims) {
@@ -493,6 +541,17 @@ public final class OnnxExporter {
         List<String> nodeInputs,
         List<String> nodeOutputs,
         Attr... attrs) {
+      return node(null, opType, name, nodeInputs, nodeOutputs, attrs);
+    }
+
+    /** Adds a node of an operator domain ({@code null}: the default ONNX domain). */
+    String node(
+        String domain,
+        String opType,
+        String name,
+        List<String> nodeInputs,
+        List<String> nodeOutputs,
+        Attr... attrs) {
       ProtoMessage node = new ProtoMessage();
       for (String input : nodeInputs) {
         requireKnown(input);
@@ -505,6 +564,9 @@ public final class OnnxExporter {
       for (Attr attr : attrs) {
         node.message(5, attr.proto());
       }
+      if (domain != null) {
+        node.string(7, domain);
+      }
       nodes.add(node);
       return nodeOutputs.get(0);
     }
@@ -516,8 +578,59 @@ public final class OnnxExporter {
       }
     }
 
-    /** {@code x W^T + b} for the Linear module {@code module} ({@code .weight}, {@code .bias}). */
+    /**
+     * {@code x W^T + b} for the encoder Linear module {@code module} ({@code .weight}, {@code
+     * .bias}), quantized if the graph's quantization says so.
+     */
     String linear(String module, String x, String outputName) {
+      if (quantization == Quantization.INT8) {
+        return int8Linear(module, x, outputName);
+      }
+      return floatLinear(module, x, outputName);
+    }
+
+    /**
+     * {@code DynamicQuantizeMatMul(x, int8 W^T, per-column scales, zero points, b)}: see {@link
+     * Quantization#INT8}.
+     */
+    private String int8Linear(String module, String x, String outputName) {
+      WeightTensor weight = weights.get(module + ".weight");
+      QuantizedWeight q = QuantizedWeight.of(weight);
+      String b = module + ".weight_int8";
+      String scale = module + ".weight_scale";
+      String zeroPoint = module + ".weight_zero_point";
+      initializers.put(
+          b,
+          new ProtoMessage()
+              .packedInt64(1, new long[] {q.in(), q.out()})
+              .varint(2, INT8)
+              .string(8, b)
+              .bytes(9, java.nio.ByteBuffer.wrap(q.values())));
+      initializers.put(
+          scale,
+          tensor(
+              scale,
+              FLOAT,
+              new long[] {q.out()},
+              WeightTensor.ofFloats(scale, new long[] {q.out()}, q.scales())));
+      initializers.put(
+          zeroPoint,
+          new ProtoMessage()
+              .packedInt64(1, new long[] {q.out()})
+              .varint(2, INT8)
+              .string(8, zeroPoint)
+              .bytes(9, java.nio.ByteBuffer.wrap(new byte[q.out()])));
+      List<String> out = List.of(outputName != null ? outputName : module + "/qmatmul:0");
+      return node(
+          MICROSOFT_DOMAIN,
+          "DynamicQuantizeMatMul",
+          module + "/qmatmul",
+          List.of(x, b, scale, zeroPoint, module + ".bias"),
+          out);
+    }
+
+    /** Float32 {@code x W^T + b}. */
+    String floatLinear(String module, String x, String outputName) {
       String weight = module + ".weight";
       String transposed =
           node("Transpose", module + "/weight_t", List.of(weight), Attr.ints("perm", 1, 0));

@@ -61,7 +61,7 @@ class OnnxExporterTest {
   private static final List<String> LABELS = List.of("ham", "spam");
 
   /** Varied lengths (padding inside a chunk), very short, empty, unknown characters, truncated. */
-  private static final List<String> TEXTS =
+  static final List<String> TEXTS =
       List.of(
           "win a free prize now",
           "meeting notes for the team",

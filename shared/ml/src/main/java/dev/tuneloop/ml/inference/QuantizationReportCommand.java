@@ -1,0 +1,191 @@
+package dev.tuneloop.ml.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tuneloop.ml.metrics.ClassificationMetrics;
+import dev.tuneloop.ml.onnx.Quantization;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Scores a labelled JSONL split ({@code {"text": ..., "label": ...}} per line) with a model folder
+ * on ONNX Runtime twice, float32 and int8 ({@link Quantization}), and prints the macro-F1 and
+ * accuracy of each, the label agreement, the largest probability difference and the forward time
+ * per text of each.
+ *
+ * <pre>
+ * java -cp ... dev.tuneloop.ml.inference.QuantizationReportCommand --model DIR [--base DIR] --data test.jsonl [--threads N] [--batch-size N]
+ * </pre>
+ */
+public final class QuantizationReportCommand {
+
+  private static final String USAGE =
+      "usage: QuantizationReportCommand --model DIR [--base DIR] --data split.jsonl [--threads N]"
+          + " [--batch-size N]";
+
+  private QuantizationReportCommand() {}
+
+  /** Entry point; exits with status 1 on failure, 2 on bad arguments. */
+  public static void main(String[] args) {
+    int status = run(args, System.out, System.err);
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  /**
+   * Runs the comparison.
+   *
+   * @return 0 on success, 1 if loading or scoring failed, 2 for bad arguments
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Path model = null;
+    Path base = null;
+    Path data = null;
+    int threads = 1;
+    int batchSize = 16;
+    try {
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(arg + " needs a value");
+        }
+        String value = args[++i];
+        switch (arg) {
+          case "--model" -> model = Path.of(value);
+          case "--base" -> base = Path.of(value);
+          case "--data" -> data = Path.of(value);
+          case "--threads" -> threads = Integer.parseInt(value);
+          case "--batch-size" -> batchSize = Integer.parseInt(value);
+          default -> throw new IllegalArgumentException("unknown argument " + arg);
+        }
+      }
+      if (model == null || data == null) {
+        throw new IllegalArgumentException("--model and --data are required");
+      }
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      err.println(USAGE);
+      return 2;
+    }
+    try {
+      List<String> texts = new ArrayList<>();
+      List<String> trueLabels = new ArrayList<>();
+      ObjectMapper json = new ObjectMapper();
+      try (BufferedReader in = Files.newBufferedReader(data, StandardCharsets.UTF_8)) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          if (!line.isBlank()) {
+            JsonNode row = json.readTree(line);
+            texts.add(row.path("text").asText());
+            trueLabels.add(row.path("label").asText());
+          }
+        }
+      }
+      Scored fp32;
+      Scored int8;
+      try (TextClassifier f = load(model, base, batchSize, threads, Quantization.NONE);
+          TextClassifier q = load(model, base, batchSize, threads, Quantization.INT8)) {
+        // speed: alternating timed passes over the same texts (the machine's load changes), best
+        double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
+        List<String> timed = texts.subList(0, Math.min(128, texts.size()));
+        f.predict(timed.subList(0, Math.min(16, timed.size()))); // warm-up
+        q.predict(timed.subList(0, Math.min(16, timed.size())));
+        for (int round = 0; round < 3; round++) {
+          best[0] = Math.min(best[0], millisPerText(f, timed));
+          best[1] = Math.min(best[1], millisPerText(q, timed));
+        }
+        fp32 = score(f, texts, best[0]);
+        int8 = score(q, texts, best[1]);
+      }
+      List<String> labels = fp32.labels;
+      int[] truth = new int[texts.size()];
+      for (int i = 0; i < truth.length; i++) {
+        truth[i] = labels.indexOf(trueLabels.get(i));
+        if (truth[i] < 0) {
+          throw new IOException(
+              "line " + (i + 1) + ": label '" + trueLabels.get(i) + "' not in " + labels);
+        }
+      }
+      ClassificationMetrics m32 = ClassificationMetrics.compute(labels, truth, fp32.probabilities);
+      ClassificationMetrics m8 = ClassificationMetrics.compute(labels, truth, int8.probabilities);
+      int agree = 0;
+      float maxDiff = 0;
+      double sumDiff = 0;
+      for (int i = 0; i < texts.size(); i++) {
+        if (ClassificationMetrics.argMax(fp32.probabilities[i])
+            == ClassificationMetrics.argMax(int8.probabilities[i])) {
+          agree++;
+        }
+        float d = 0;
+        for (int l = 0; l < labels.size(); l++) {
+          d = Math.max(d, Math.abs(fp32.probabilities[i][l] - int8.probabilities[i][l]));
+        }
+        maxDiff = Math.max(maxDiff, d);
+        sumDiff += d;
+      }
+      out.printf(
+          Locale.ROOT,
+          "%d texts from %s, ONNX Runtime %d thread(s), batch %d; ms/text: best of 3"
+              + " alternating passes over the first 128 texts%n"
+              + "fp32: macro-F1 %.4f accuracy %.4f, %.2f ms/text%n"
+              + "int8: macro-F1 %.4f accuracy %.4f, %.2f ms/text%n"
+              + "labels agree %d/%d (%.2f%%); |p_int8 - p_fp32| max %.4f, mean %.5f%n",
+          texts.size(),
+          data,
+          threads,
+          batchSize,
+          m32.macroF1(),
+          m32.accuracy(),
+          fp32.millisPerText,
+          m8.macroF1(),
+          m8.accuracy(),
+          int8.millisPerText,
+          agree,
+          texts.size(),
+          100.0 * agree / texts.size(),
+          maxDiff,
+          sumDiff / texts.size());
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      err.println("quantization report failed: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private record Scored(List<String> labels, float[][] probabilities, double millisPerText) {}
+
+  private static TextClassifier load(
+      Path model, Path base, int batchSize, int threads, Quantization quantization)
+      throws IOException {
+    return TextClassifier.load(
+        model,
+        base,
+        null,
+        batchSize,
+        InferenceEngine.ONNXRUNTIME,
+        new OrtOptions(threads, false, quantization));
+  }
+
+  private static double millisPerText(TextClassifier classifier, List<String> texts) {
+    long start = System.nanoTime();
+    classifier.predict(texts);
+    return (System.nanoTime() - start) / 1e6 / texts.size();
+  }
+
+  private static Scored score(TextClassifier classifier, List<String> texts, double millisPerText) {
+    List<Prediction> predictions = classifier.predict(texts);
+    float[][] probabilities = new float[texts.size()][];
+    for (int i = 0; i < probabilities.length; i++) {
+      probabilities[i] = predictions.get(i).probabilities();
+    }
+    return new Scored(classifier.labels(), probabilities, millisPerText);
+  }
+}
