@@ -29,15 +29,13 @@ public final class Dropouts {
       return x.mul(Scalars.of(0f, x));
     }
     // u in [0, 1) with 24-bit resolution: u >= rate keeps an element with probability 1 - rate
-    NDArray uniform =
-        x.getManager().randomUniform(0f, 1f, x.getShape(), DataType.FLOAT32, x.getDevice());
-    NDArray keep = uniform.gte(rate);
-    uniform.close();
-    // float x bool: autograd keeps the one-byte mask (not the Java handle) for backward, as
-    // libtorch's own dropout does; the temporaries are closed now rather than at the end of the
-    // step, so a step holds one byte per dropped-out element instead of nine.
-    NDArray kept = x.mul(keep);
-    keep.close();
-    return kept.muli(1f / (1f - rate));
+    NDArray mask =
+        x.getManager()
+            .randomUniform(0f, 1f, x.getShape(), DataType.FLOAT32, x.getDevice())
+            .gte(rate)
+            .toType(DataType.FLOAT32, false)
+            .muli(1f / (1f - rate));
+    // The mask needs no gradient; autograd keeps it (not the Java handle) for backward.
+    return x.mul(mask);
   }
 }
