@@ -2,6 +2,7 @@ package dev.tuneloop.ml.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.norm.Dropout;
 
 /**
  * Inverted dropout as {@code torch.nn.functional.dropout}: while training, each element is zeroed
@@ -18,12 +19,30 @@ import ai.djl.ndarray.types.DataType;
  */
 public final class Dropouts {
 
+  /**
+   * Whether this thread draws masks with libtorch's own dropout: one-byte masks, slower to draw.
+   * Measured on MiniLM with LoRA and gradient checkpointing: peak RSS 1031 MiB against 1117-1170
+   * MiB with the float masks of {@link #apply}.
+   */
+  private static final ThreadLocal<Boolean> LEAN = ThreadLocal.withInitial(() -> false);
+
   private Dropouts() {}
+
+  /**
+   * Switches this thread to libtorch's dropout (true) or back to the faster masks (false). Training
+   * with gradient checkpointing, the mode that trades speed for memory, runs lean.
+   */
+  public static void leanMemory(boolean lean) {
+    LEAN.set(lean);
+  }
 
   /** {@code x} with dropout applied while {@code training} and {@code rate > 0}, else {@code x}. */
   public static NDArray apply(NDArray x, float rate, boolean training) {
     if (!training || rate <= 0) {
       return x;
+    }
+    if (LEAN.get()) {
+      return Dropout.dropout(x, rate, true).head();
     }
     if (rate >= 1) {
       return x.mul(Scalars.of(0f, x));

@@ -14,6 +14,7 @@ import dev.tuneloop.ml.model.BertConfig;
 import dev.tuneloop.ml.model.BertEncoder;
 import dev.tuneloop.ml.model.ClassificationHead;
 import dev.tuneloop.ml.model.DenseLayer;
+import dev.tuneloop.ml.model.Dropouts;
 import dev.tuneloop.ml.model.EncoderInput;
 import dev.tuneloop.ml.model.GradMode;
 import dev.tuneloop.ml.model.ModelArtifact;
@@ -291,13 +292,19 @@ final class TrainingSession {
             int to = Math.min(train.size(), from + spec.batchSize());
             engine.setRandomSeed(dropoutSeed(spec.seed(), (long) epoch * microPerEpoch + micro));
             if (checkpointedForward()) {
-              loss +=
-                  checkpointedMicroStep(
-                      order,
-                      from,
-                      to,
-                      groupSamples,
-                      dropoutSeed(spec.seed(), (long) epoch * microPerEpoch + micro));
+              // the memory-saving mode: one-byte dropout masks too (see Dropouts.leanMemory)
+              Dropouts.leanMemory(true);
+              try {
+                loss +=
+                    checkpointedMicroStep(
+                        order,
+                        from,
+                        to,
+                        groupSamples,
+                        dropoutSeed(spec.seed(), (long) epoch * microPerEpoch + micro));
+              } finally {
+                Dropouts.leanMemory(false);
+              }
               continue;
             }
             try (GradientCollector collector = engine.newGradientCollector()) {
