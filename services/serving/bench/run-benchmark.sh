@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Serving benchmark: prints numbers for docs/benchmarks.md ("Serving").
-#   services/serving/bench/run-benchmark.sh [SECONDS] [MAX_BATCH] [MAX_WAIT_MS] [CHUNK] [WORKERS]   (defaults 10 32 2 16 2)
+#   services/serving/bench/run-benchmark.sh [SECONDS] [MAX_BATCH] [MAX_WAIT_MS] [CHUNK] [WORKERS]   (defaults 20 0 2 16 0;
+#   MAX_BATCH and WORKERS 0: serving's defaults for the engine, i.e. 1 text per pass and one worker per core on
+#   onnxruntime, 32 and 2 on djl)
 #   BENCH_ENGINE=onnxruntime|djl (default onnxruntime: serving's default), BENCH_THREADS (intra-op threads, default nproc),
 #   BENCH_SERVING_THREADS (ONNX Runtime threads of each serving forward pass; default as serving's: cores / workers),
 #   BENCH_ORT_SPINNING=true|false (default false, serving's default),
@@ -13,11 +15,11 @@
 # ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SECONDS_PER_RUN=${1:-10}
-MAX_BATCH=${2:-32}
+SECONDS_PER_RUN=${1:-20}
+MAX_BATCH=${2:-0}
 MAX_WAIT_MS=${3:-2}
 CHUNK=${4:-16}
-WORKERS=${5:-2}
+WORKERS=${5:-0}
 CACHE=${TUNELOOP_CACHE_DIR:-$HOME/.cache/tuneloop}
 THREADS=${BENCH_THREADS:-$(nproc)}   # libtorch intra-op threads (and ONNX Runtime's)
 ENGINE=${BENCH_ENGINE:-onnxruntime}

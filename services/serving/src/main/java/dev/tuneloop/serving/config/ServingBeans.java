@@ -44,28 +44,25 @@ public class ServingBeans {
             .description("texts per forward pass")
             .publishPercentiles(0.5, 0.99)
             .register(registry);
-    return new DeployedModels(
-        (modelName, model) ->
-            ClassifierBatchModel.load(
-                store,
-                model.artifactUri(),
-                config.forwardChunkSize(),
-                config.engine(),
-                new OrtOptions(
-                    config
-                        .ortThreads()
-                        .orElse(
-                            Math.max(
-                                1,
-                                Runtime.getRuntime().availableProcessors()
-                                    / config.forwardWorkers())),
-                    config.ortAllowSpinning(),
-                    config.quantization())),
-        new BatchingSettings(
+    int cores = Runtime.getRuntime().availableProcessors();
+    BatchingSettings batching =
+        BatchingSettings.forEngine(
+            config.engine(),
             config.maxBatchSize(),
             config.maxBatchWait(),
             config.maxQueue(),
-            config.forwardWorkers()),
+            config.forwardWorkers(),
+            cores);
+    OrtOptions ortOptions =
+        new OrtOptions(
+            config.ortThreads().orElse(Math.max(1, cores / batching.workers())),
+            config.ortAllowSpinning(),
+            config.quantization());
+    return new DeployedModels(
+        (modelName, model) ->
+            ClassifierBatchModel.load(
+                store, model.artifactUri(), config.forwardChunkSize(), config.engine(), ortOptions),
+        batching,
         Pattern.compile(config.modelFilter()),
         batchSizes::record);
   }

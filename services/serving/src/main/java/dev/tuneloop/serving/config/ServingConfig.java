@@ -11,26 +11,29 @@ import java.util.Optional;
 @ConfigMapping(prefix = "tuneloop.serving")
 public interface ServingConfig {
 
-  /** Most texts per forward pass of the dynamic batcher. */
-  @WithDefault("32")
-  int maxBatchSize();
+  /**
+   * Most texts per forward pass of the dynamic batcher (unset: the engine's default, 1 on {@code
+   * onnxruntime} and 32 on {@code djl}; see {@code BatchingSettings.forEngine} for the measurements
+   * behind them).
+   */
+  Optional<Integer> maxBatchSize();
 
   /**
    * Most texts per tensor inside a forward pass: a batch is sorted by length and cut into chunks of
    * at most this size, each padded only to its own longest text (less padding; larger chunks,
-   * larger matrix products). On ONNX Runtime a text also starts a new chunk when padding the chunk
-   * to it would add more than 25% padding.
+   * larger matrix products). On ONNX Runtime a text also starts a new chunk when joining would pad
+   * more than a separate forward pass costs.
    */
   @WithDefault("16")
   int forwardChunkSize();
 
   /**
    * Forward passes of one model version that may run at the same time (each on its own thread,
-   * sharing the weights). Two let one batch form and finish while the next computes (measured on 2
-   * cores with ONNX Runtime: more throughput at 8 and 32 clients than one).
+   * sharing the weights). Unset: one per core on {@code onnxruntime} (each with one ONNX Runtime
+   * thread unless {@code ort-threads} says otherwise), 2 on {@code djl} (one batch forms while the
+   * previous one computes).
    */
-  @WithDefault("2")
-  int forwardWorkers();
+  Optional<Integer> forwardWorkers();
 
   /** Longest a request waits for others to join its batch. */
   @WithDefault("2ms")
@@ -74,8 +77,8 @@ public interface ServingConfig {
 
   /**
    * ONNX Runtime intra-op threads of each forward pass (unset: cores / forward workers, at least
-   * one, so the workers together use each core once; measured best for p99 in the serving
-   * benchmark).
+   * one, so the workers together use each core once; measured best for throughput and p99 in the
+   * serving benchmark).
    */
   Optional<Integer> ortThreads();
 

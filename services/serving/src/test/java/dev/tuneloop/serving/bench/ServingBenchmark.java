@@ -13,6 +13,7 @@ import dev.tuneloop.ml.train.FineTuneSpec;
 import dev.tuneloop.ml.train.FineTuner;
 import dev.tuneloop.ml.train.Strategy;
 import dev.tuneloop.serving.domain.BatchModel;
+import dev.tuneloop.serving.domain.BatchingSettings;
 import dev.tuneloop.serving.domain.ClassifierBatchModel;
 import dev.tuneloop.serving.domain.DynamicBatcher;
 import dev.tuneloop.serving.domain.ModelOutput;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -38,10 +40,10 @@ import java.util.function.Function;
  * concurrent closed-loop clients. The reference ONNX Runtime runs twice: one call per request (how
  * a plain ORT server answers) and behind the same dynamic batcher (engine against engine).
  *
- * <p>Arguments: {@code <work dir> [seconds per measurement] [max batch] [max wait ms] [forward
- * chunk] [forward workers] [engine: onnxruntime|djl] [ORT intra-op threads] [ORT spinning]
- * [quantization of the serving export: none|int8]}. The plain ONNX Runtime references always run
- * the original float32 MiniLM file.
+ * <p>Arguments: {@code <work dir> [seconds per measurement] [max batch; 0: serving's default for
+ * the engine] [max wait ms] [forward chunk] [forward workers; 0: serving's default] [engine:
+ * onnxruntime|djl] [ORT intra-op threads] [ORT spinning] [quantization of the serving export:
+ * none|int8]}. The plain ONNX Runtime references always run the original float32 MiniLM file.
  */
 public final class ServingBenchmark {
 
@@ -63,24 +65,28 @@ public final class ServingBenchmark {
   public static void main(String[] args) throws Exception {
     Path work = Path.of(args.length > 0 ? args[0] : "target/bench");
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-    int maxBatch = args.length > 2 ? Integer.parseInt(args[2]) : 32;
     int maxWaitMs = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     int chunk = args.length > 4 ? Integer.parseInt(args[4]) : 16;
-    int workers = args.length > 5 ? Integer.parseInt(args[5]) : 2;
     InferenceEngine engine =
         InferenceEngine.parse(args.length > 6 ? args[6] : InferenceEngine.ONNXRUNTIME.id());
-    int threads =
-        args.length > 7 && Integer.parseInt(args[7]) > 0
-            ? Integer.parseInt(args[7])
-            : Runtime.getRuntime().availableProcessors();
+    int cores = Runtime.getRuntime().availableProcessors();
+    // max batch and workers: 0 (or absent) takes serving's default for the engine
+    BatchingSettings batching =
+        BatchingSettings.forEngine(
+            engine,
+            positive(args, 2),
+            Duration.ofMillis(maxWaitMs),
+            4096,
+            positive(args, 5),
+            cores);
+    int maxBatch = batching.maxBatchSize();
+    int workers = batching.workers();
+    int threads = positive(args, 7).orElse(cores);
     boolean spinning = args.length > 8 && Boolean.parseBoolean(args[8]);
     Quantization quantization = Quantization.parse(args.length > 9 ? args[9] : "none");
     // the serving engine's ONNX Runtime threads per forward pass; default as serving's
     // (cores / workers); the plain-ORT baseline keeps `threads`
-    int servingThreads =
-        args.length > 10 && Integer.parseInt(args[10]) > 0
-            ? Integer.parseInt(args[10])
-            : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+    int servingThreads = positive(args, 10).orElse(Math.max(1, cores / workers));
     Files.createDirectories(work);
 
     Path cache = Path.of(System.getProperty("user.home"), ".cache", "tuneloop", "models");
@@ -215,6 +221,12 @@ public final class ServingBenchmark {
       System.out.println(
           "load average after: " + Files.readString(Path.of("/proc/loadavg")).trim());
     }
+  }
+
+  private static Optional<Integer> positive(String[] args, int index) {
+    return args.length > index && Integer.parseInt(args[index]) > 0
+        ? Optional.of(Integer.parseInt(args[index]))
+        : Optional.empty();
   }
 
   private static DynamicBatcher<String, ModelOutput> batcher(
