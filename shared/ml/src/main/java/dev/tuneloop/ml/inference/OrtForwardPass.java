@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.tuneloop.ml.onnx.OnnxExporter;
+import dev.tuneloop.ml.onnx.Quantization;
 import dev.tuneloop.ml.tokenize.TokenIds;
 import dev.tuneloop.ml.tokenize.TokenizedBatch;
 import java.io.IOException;
@@ -20,8 +21,9 @@ import java.util.stream.IntStream;
 /**
  * Forward passes with ONNX Runtime on a model exported by {@link OnnxExporter}: texts sorted by
  * length, cut into chunks of at most {@code batchSize} that carry little padding ({@link
- * #chunkEnds}), each padded to its own longest text. Every tensor and result is closed before the
- * call returns; {@link OrtSession#run} is thread-safe, so is this.
+ * #chunkEnds}), each padded to its own longest text; an int8 model runs one text per call, so its
+ * answer does not depend on the other texts of the batch. Every tensor and result is closed before
+ * the call returns; {@link OrtSession#run} is thread-safe, so is this.
  */
 final class OrtForwardPass implements ForwardPass {
 
@@ -90,8 +92,12 @@ final class OrtForwardPass implements ForwardPass {
       options.addConfigEntry(
           "session.intra_op.allow_spinning", settings.allowSpinning() ? "1" : "0");
       OrtSession session = env.createSession(onnx, options);
+      // int8: DynamicQuantizeMatMul scales a whole input tensor by its largest value, so a text's
+      // answer would depend on the texts it shares a call with; one text per call keeps it a
+      // function of the text alone (a CPU loses little: a batch costs as much per token)
+      int chunkLimit = settings.quantization() == Quantization.INT8 ? 1 : batchSize;
       return new OrtForwardPass(
-          env, options, session, padId, batchSize, numLabels, hiddenSize, maxPositions);
+          env, options, session, padId, chunkLimit, numLabels, hiddenSize, maxPositions);
     } catch (OrtException e) {
       options.close();
       throw new IOException("ONNX Runtime could not load the exported model: " + e.getMessage(), e);

@@ -97,6 +97,28 @@ class QuantizedExportTest {
   }
 
   @Test
+  void anInt8AnswerDependsOnlyOnItsText() throws Exception {
+    // int8 activations are scaled per call by their largest value: batched with other texts, a
+    // text's probabilities would move with its neighbours
+    try (TextClassifier int8 =
+        TextClassifier.load(
+            fullArtifact,
+            null,
+            null,
+            8,
+            InferenceEngine.ONNXRUNTIME,
+            new OrtOptions(1, false, Quantization.INT8))) {
+      List<String> texts = OnnxExporterTest.TEXTS;
+      List<Prediction> together = int8.predict(texts);
+      for (int i = 0; i < texts.size(); i++) {
+        assertThat(int8.predict(List.of(texts.get(i))).get(0).probabilities())
+            .as("text %d alone and in a batch of %d", i, texts.size())
+            .containsExactly(together.get(i).probabilities());
+      }
+    }
+  }
+
+  @Test
   void quantizedGraphUsesTheContribOpWithFourTimesSmallerLinearWeights() throws Exception {
     byte[] fp32;
     byte[] int8;
