@@ -59,7 +59,8 @@ public final class ServingBenchmark {
 
   private ServingBenchmark() {}
 
-  private record Result(double throughput, double p50, double p99, long requests) {}
+  /** One measurement: requests per second, latency percentiles in ms, requests answered. */
+  record Result(double throughput, double p50, double p99, long requests) {}
 
   /** Runs the benchmark. */
   public static void main(String[] args) throws Exception {
@@ -263,8 +264,8 @@ public final class ServingBenchmark {
     }
   }
 
-  private static Result run(
-      Function<String, ModelOutput> call, List<String> texts, int clients, int seconds)
+  /** Runs {@code clients} closed-loop clients calling {@code call} for {@code seconds}. */
+  static Result run(Function<String, ?> call, List<String> texts, int clients, int seconds)
       throws InterruptedException {
     AtomicBoolean stop = new AtomicBoolean();
     List<long[]> latencies = new ArrayList<>();
@@ -312,7 +313,8 @@ public final class ServingBenchmark {
         total);
   }
 
-  private static List<String> texts(int count, Random random) {
+  /** The benchmark's texts: 5-110 words from a small vocabulary, up to the 128-token limit. */
+  static List<String> texts(int count, Random random) {
     List<String> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       int words = 5 + random.nextInt(106); // 5..110 words: up to the 128-token limit
