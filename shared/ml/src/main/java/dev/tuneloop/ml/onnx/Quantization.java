@@ -8,13 +8,15 @@ import java.util.Locale;
  * <ul>
  *   <li>{@link #NONE}: float32 {@code MatMul} + {@code Add} (the exact model the evaluator scores).
  *   <li>{@link #INT8}: dynamic int8 quantization. Each encoder Linear (attention query, key, value,
- *       attention output, intermediate, output) becomes ONNX Runtime's contrib op {@code
- *       com.microsoft:DynamicQuantizeMatMul}: the weight is stored as int8 {@code [in, out]},
- *       quantized symmetrically per output channel ({@code scale = max|w| / 127}, {@code q = rint(w
- *       / scale)}, i.e. round half to even, clamped to [-127, 127], zero point 0); the activations
- *       are quantized to uint8 per call by ONNX Runtime. Embeddings, LayerNorms, the classification
- *       head and the softmax stay float32. About 4x smaller Linear weights and int8 GEMMs (VNNI)
- *       instead of float32 ones; answers differ slightly from the float32 model.
+ *       attention output, intermediate, output) runs as an ONNX Runtime contrib op: {@code
+ *       com.microsoft:QAttention} for query, key and value (packed into one {@code [in, 3 out]}
+ *       weight) and {@code com.microsoft:DynamicQuantizeMatMul} for the others; each weight is
+ *       stored as int8 {@code [in, out]}, quantized symmetrically per output channel ({@code scale
+ *       = max|w| / 127}, {@code q = rint(w / scale)}, i.e. round half to even, clamped to [-127,
+ *       127], zero point 0); the activations are quantized to uint8 per call by ONNX Runtime.
+ *       Embeddings, LayerNorms, the classification head and the softmax stay float32. About 4x
+ *       smaller Linear weights and int8 GEMMs (VNNI) instead of float32 ones; answers differ
+ *       slightly from the float32 model.
  * </ul>
  */
 public enum Quantization {

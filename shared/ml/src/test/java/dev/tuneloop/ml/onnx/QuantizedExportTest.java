@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,21 +134,36 @@ class QuantizedExportTest {
     OnnxModel f = OnnxModel.parse(ByteBuffer.wrap(fp32));
     OnnxModel q = OnnxModel.parse(ByteBuffer.wrap(int8));
     Map<String, Integer> ops = opCounts(q);
-    assertThat(ops.get("DynamicQuantizeMatMul")).isEqualTo(6 * layers);
-    // the only float MatMuls left: attention scores and context per layer, and the head
-    assertThat(ops.get("MatMul")).isEqualTo(2 * layers + 1);
+    // query, key and value in one QAttention; attention output, intermediate and output Linears
+    assertThat(ops.get("QAttention")).isEqualTo(layers);
+    assertThat(ops.get("DynamicQuantizeLinear")).isEqualTo(layers);
+    assertThat(ops.get("DynamicQuantizeMatMul")).isEqualTo(3 * layers);
+    assertThat(ops.get("SkipLayerNormalization")).isEqualTo(2 * layers);
+    // the only float MatMul left is the head's
+    assertThat(ops.get("MatMul")).isEqualTo(1);
     long linearFloatBytes = 0;
     long linearInt8Bytes = 0;
     for (Map.Entry<String, WeightTensor> e : q.initializers().entrySet()) {
       if (e.getKey().endsWith(".weight_int8")) {
         assertThat(e.getValue().dtype()).isEqualTo(TensorDType.I8);
-        String floatName = e.getKey().replace(".weight_int8", ".weight");
-        WeightTensor original = f.initializers().get(floatName);
-        assertThat(original).as(floatName).isNotNull();
-        assertThat(q.initializers()).doesNotContainKey(floatName);
-        // stored transposed: [in, out]
-        assertThat(e.getValue().shape()).containsExactly(original.shape()[1], original.shape()[0]);
-        linearFloatBytes += original.byteCount();
+        List<String> floatNames =
+            e.getKey().endsWith(".qkv.weight_int8")
+                ? Stream.of("query", "key", "value")
+                    .map(n -> e.getKey().replace(".qkv.weight_int8", "." + n + ".weight"))
+                    .toList()
+                : List.of(e.getKey().replace(".weight_int8", ".weight"));
+        long in = -1;
+        long out = 0;
+        for (String floatName : floatNames) {
+          WeightTensor original = f.initializers().get(floatName);
+          assertThat(original).as(floatName).isNotNull();
+          assertThat(q.initializers()).doesNotContainKey(floatName);
+          in = original.shape()[1];
+          out += original.shape()[0];
+          linearFloatBytes += original.byteCount();
+        }
+        // stored transposed: [in, out] (packed query, key, value: [in, 3 out])
+        assertThat(e.getValue().shape()).containsExactly(in, out);
         linearInt8Bytes += e.getValue().byteCount();
       }
     }
@@ -169,12 +185,9 @@ class QuantizedExportTest {
     }
     Map<String, Integer> after = opCounts(OnnxModel.read(optimized));
     System.out.println("int8 ops after ONNX Runtime ALL_OPT: " + after);
-    int quantizedOps =
-        after.entrySet().stream()
-            .filter(e -> e.getKey().contains("Quantize") || e.getKey().contains("Integer"))
-            .mapToInt(Map.Entry::getValue)
-            .sum();
-    assertThat(quantizedOps).isGreaterThanOrEqualTo(6 * layers);
+    assertThat(after.get("QAttention")).isEqualTo(layers);
+    assertThat(after.get("DynamicQuantizeMatMul")).isEqualTo(3 * layers);
+    assertThat(after).doesNotContainKey("MatMulInteger");
   }
 
   @Test
