@@ -77,8 +77,8 @@ public interface ServingConfig {
 
   /**
    * ONNX Runtime intra-op threads of each forward pass (unset: cores / forward workers, at least
-   * one, so the workers together use each core once; measured best for throughput and p99 in the
-   * serving benchmark).
+   * one, so one version's workers together use each core once; champion and challenger each have
+   * theirs; measured best for throughput and p99 in the serving benchmark).
    */
   Optional<Integer> ortThreads();
 

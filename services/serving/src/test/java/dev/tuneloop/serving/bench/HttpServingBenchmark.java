@@ -45,7 +45,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * /api/v1/models/{model}/predict} for the MiniLM head classifier of {@link ServingBenchmark},
  * deployed the way the registry deploys a model (artifact and base model in MinIO, a deployment
  * state on Kafka). Closed-loop clients at 1, 8 and 32, one text per request, the same 512 texts;
- * every answer must be 200 with one prediction, or the run fails.
+ * every answer must be 200 with one prediction, or the run fails. At the end the model is
+ * undeployed (a state revision without a champion).
  *
  * <p>Arguments: {@code <serving base URL> <work dir> [seconds per measurement]}. Environment: the
  * local stack's {@code KAFKA_BOOTSTRAP_SERVERS} and {@code TUNELOOP_STORAGE_*} ({@code eval
@@ -118,21 +119,28 @@ public final class HttpServingBenchmark {
         Files.readString(Path.of("/proc/loadavg")).trim());
     System.out.println("| clients | req/s | p50 ms | p99 ms | requests |");
     System.out.println("|---|---|---|---|---|");
-    for (int clients : new int[] {1, 8, 32}) {
-      ServingBenchmark.run(call, texts, clients, 2); // warm-up
-      ServingBenchmark.Result r = ServingBenchmark.run(call, texts, clients, seconds);
-      System.out.printf(
-          Locale.ROOT,
-          "| %d | %.1f | %.1f | %.1f | %d |%n",
-          clients,
-          r.throughput(),
-          r.p50(),
-          r.p99(),
-          r.requests());
+    try {
+      for (int clients : new int[] {1, 8, 32}) {
+        ServingBenchmark.run(call, texts, clients, 2); // warm-up
+        ServingBenchmark.Result r = ServingBenchmark.run(call, texts, clients, seconds);
+        System.out.printf(
+            Locale.ROOT,
+            "| %d | %.1f | %.1f | %.1f | %d |%n",
+            clients,
+            r.throughput(),
+            r.p50(),
+            r.p99(),
+            r.requests());
+        failures.addAndGet(r.errors());
+      }
+      System.out.println(
+          "load average after: " + Files.readString(Path.of("/proc/loadavg")).trim());
+    } finally {
+      undeploy();
     }
-    System.out.println("load average after: " + Files.readString(Path.of("/proc/loadavg")).trim());
     if (failures.get() > 0) {
-      throw new IllegalStateException(failures.get() + " requests were not answered 200");
+      throw new IllegalStateException(
+          failures.get() + " requests failed or were not answered 200 with one prediction");
     }
   }
 
@@ -184,11 +192,29 @@ public final class HttpServingBenchmark {
       models.upload(base.directory(), baseUri, true);
       models.upload(candidate, target, true);
     }
+    publish(new DeployedModel(job, target.toString(), null));
+    return target.toString();
+  }
+
+  /**
+   * Leaves no champion behind on the compacted state topic: a later serving process (any model
+   * filter) sees the benchmark model without a version and loads nothing.
+   */
+  private static void undeploy() {
+    try {
+      publish(null);
+    } catch (Exception e) {
+      System.err.println("could not undeploy " + MODEL + ": " + e);
+    }
+  }
+
+  /** Publishes a new revision of {@link #MODEL}'s deployment state with this champion. */
+  private static void publish(DeployedModel champion) throws Exception {
     DeploymentState state =
         new DeploymentState(
             MODEL,
             System.currentTimeMillis(),
-            new DeployedModel(job, target.toString(), null),
+            champion,
             null,
             null,
             Phase.IDLE,
@@ -212,7 +238,6 @@ public final class HttpServingBenchmark {
           .send(EventEnvelope.startLoop(state, "tuneloop/serving-bench").toProducerRecord())
           .get(30, TimeUnit.SECONDS);
     }
-    return target.toString();
   }
 
   /** Waits until serving answers with the deployed version (it loads and exports it first). */

@@ -161,7 +161,7 @@ final class OrtForwardPass implements ForwardPass {
    * of n texts carries at most {@code callCostTokens * (n - 1)} tokens of padding. On a CPU a
    * padded token costs as much as a real one and a batch costs as much per token as a single text,
    * so joining texts only saves the fixed cost of the calls it avoids; padding beyond that is
-   * computed for nothing. Texts of equal length always share a chunk.
+   * computed for nothing. Texts of equal length share a chunk (up to {@code maxChunk}).
    *
    * @param sortedLengths token counts, ascending
    * @param callCostTokens the fixed cost of one call, in tokens of compute
