@@ -2,6 +2,7 @@ package dev.tuneloop.ml.inference;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tuneloop.ml.cli.Flags;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Classifies texts from standard input (one per line) with a fine-tuned model folder and prints one
@@ -24,27 +26,24 @@ public final class PredictCommand {
 
   /** Entry point. */
   public static void main(String[] args) throws IOException {
-    Path model = null;
-    Path base = null;
-    int batchSize = 32;
-    InferenceEngine engine = InferenceEngine.DJL;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--model" -> model = Path.of(args[++i]);
-        case "--base" -> base = Path.of(args[++i]);
-        case "--batch-size" -> batchSize = Integer.parseInt(args[++i]);
-        case "--engine" -> engine = InferenceEngine.parse(args[++i]);
-        default -> {
-          System.err.println("Unknown argument " + args[i]);
-          System.exit(2);
-        }
-      }
-    }
-    if (model == null) {
+    Path model;
+    Path base;
+    int batchSize;
+    InferenceEngine engine;
+    try {
+      Flags flags = Flags.parse(args, Set.of("--model", "--base", "--batch-size", "--engine"));
+      model = flags.requiredPath("--model");
+      base = flags.path("--base");
+      batchSize = flags.positiveInt("--batch-size", 32);
+      String engineName = flags.value("--engine");
+      engine = engineName == null ? InferenceEngine.DJL : InferenceEngine.parse(engineName);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
       System.err.println(
           "usage: PredictCommand --model DIR [--base DIR] [--batch-size N] [--engine djl|onnxruntime]"
               + " < texts");
       System.exit(2);
+      return;
     }
     List<String> texts = new ArrayList<>();
     try (BufferedReader in =

@@ -1,18 +1,16 @@
 package dev.tuneloop.ml.inference;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tuneloop.ml.cli.Flags;
 import dev.tuneloop.ml.metrics.ClassificationMetrics;
 import dev.tuneloop.ml.onnx.Quantization;
-import java.io.BufferedReader;
+import dev.tuneloop.ml.train.DatasetSplits;
+import dev.tuneloop.ml.train.LabelledText;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Scores a labelled JSONL split ({@code {"text": ..., "label": ...}} per line) with a model folder
@@ -46,53 +44,38 @@ public final class QuantizationReportCommand {
    * @return 0 on success, 1 if loading or scoring failed, 2 for bad arguments
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    Path model = null;
-    Path base = null;
-    Path data = null;
-    int threads = 1;
-    int batchSize = 16;
+    Path model;
+    Path base;
+    Path data;
+    int threads;
+    int batchSize;
     try {
-      for (int i = 0; i < args.length; i++) {
-        String arg = args[i];
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(arg + " needs a value");
-        }
-        String value = args[++i];
-        switch (arg) {
-          case "--model" -> model = Path.of(value);
-          case "--base" -> base = Path.of(value);
-          case "--data" -> data = Path.of(value);
-          case "--threads" -> threads = Integer.parseInt(value);
-          case "--batch-size" -> batchSize = Integer.parseInt(value);
-          default -> throw new IllegalArgumentException("unknown argument " + arg);
-        }
-      }
-      if (model == null || data == null) {
-        throw new IllegalArgumentException("--model and --data are required");
-      }
+      Flags flags =
+          Flags.parse(args, Set.of("--model", "--base", "--data", "--threads", "--batch-size"));
+      model = flags.requiredPath("--model");
+      base = flags.path("--base");
+      data = flags.requiredPath("--data");
+      threads = flags.positiveInt("--threads", 1);
+      batchSize = flags.positiveInt("--batch-size", 16);
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
       err.println(USAGE);
       return 2;
     }
     try {
-      List<String> texts = new ArrayList<>();
-      List<String> trueLabels = new ArrayList<>();
-      ObjectMapper json = new ObjectMapper();
-      try (BufferedReader in = Files.newBufferedReader(data, StandardCharsets.UTF_8)) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          if (!line.isBlank()) {
-            JsonNode row = json.readTree(line);
-            texts.add(row.path("text").asText());
-            trueLabels.add(row.path("label").asText());
-          }
-        }
-      }
       Scored fp32;
       Scored int8;
+      List<String> texts;
+      List<String> trueLabels;
       try (TextClassifier f = load(model, base, batchSize, threads, Quantization.NONE);
           TextClassifier q = load(model, base, batchSize, threads, Quantization.INT8)) {
+        // the split's labels must be the model's (the trainer's reader says where one is not)
+        List<LabelledText> rows = DatasetSplits.readFile(data, Set.copyOf(f.labels()));
+        if (rows.isEmpty()) {
+          throw new IOException(data + " has no labelled texts");
+        }
+        texts = rows.stream().map(LabelledText::text).toList();
+        trueLabels = rows.stream().map(LabelledText::label).toList();
         // speed: alternating timed passes over the same texts (the machine's load changes), best
         double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
         List<String> timed = texts.subList(0, Math.min(128, texts.size()));
@@ -109,10 +92,6 @@ public final class QuantizationReportCommand {
       int[] truth = new int[texts.size()];
       for (int i = 0; i < truth.length; i++) {
         truth[i] = labels.indexOf(trueLabels.get(i));
-        if (truth[i] < 0) {
-          throw new IOException(
-              "line " + (i + 1) + ": label '" + trueLabels.get(i) + "' not in " + labels);
-        }
       }
       ClassificationMetrics m32 = ClassificationMetrics.compute(labels, truth, fp32.probabilities);
       ClassificationMetrics m8 = ClassificationMetrics.compute(labels, truth, int8.probabilities);

@@ -1,5 +1,6 @@
 package dev.tuneloop.ml.model;
 
+import dev.tuneloop.ml.cli.Flags;
 import dev.tuneloop.ml.weights.OnnxModel;
 import dev.tuneloop.ml.weights.Safetensors;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -130,26 +132,20 @@ public final class BaseModelImporter {
 
   /** Command-line entry point; see the class documentation for arguments. */
   public static void main(String[] args) {
-    Path output = null;
-    Path onnx = null;
-    Path tokenizer = null;
-    OptionalInt heads = OptionalInt.empty();
-    boolean force = false;
     try {
-      for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "--output" -> output = Path.of(value(args, ++i, "--output"));
-          case "--onnx" -> onnx = Path.of(value(args, ++i, "--onnx"));
-          case "--tokenizer" -> tokenizer = Path.of(value(args, ++i, "--tokenizer"));
-          case "--num-attention-heads" ->
-              heads = OptionalInt.of(Integer.parseInt(value(args, ++i, "--num-attention-heads")));
-          case "--force" -> force = true;
-          default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
-        }
-      }
-      if (output == null) {
-        throw new IllegalArgumentException("--output DIR is required");
-      }
+      Flags flags =
+          Flags.parse(
+              args,
+              Set.of("--output", "--onnx", "--tokenizer", "--num-attention-heads"),
+              Set.of("--force"));
+      Path output = flags.requiredPath("--output");
+      Path onnx = flags.path("--onnx");
+      Path tokenizer = flags.path("--tokenizer");
+      OptionalInt heads =
+          flags.has("--num-attention-heads")
+              ? OptionalInt.of(flags.positiveInt("--num-attention-heads", 1))
+              : OptionalInt.empty();
+      boolean force = flags.has("--force");
       if ((onnx == null) != (tokenizer == null)) {
         throw new IllegalArgumentException("--onnx and --tokenizer go together");
       }
@@ -172,12 +168,5 @@ public final class BaseModelImporter {
       System.err.println("error: " + e.getMessage());
       System.exit(1);
     }
-  }
-
-  private static String value(String[] args, int index, String flag) {
-    if (index >= args.length) {
-      throw new IllegalArgumentException(flag + " needs a value");
-    }
-    return args[index];
   }
 }

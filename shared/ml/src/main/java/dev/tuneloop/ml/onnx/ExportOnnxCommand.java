@@ -1,10 +1,12 @@
 package dev.tuneloop.ml.onnx;
 
+import dev.tuneloop.ml.cli.Flags;
 import dev.tuneloop.ml.inference.LoadedClassifier;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * Exports a tuneloop model folder (full, head or LoRA; adapters merged) to one ONNX file that ONNX
@@ -39,42 +41,19 @@ public final class ExportOnnxCommand {
    * @return 0 on success, 1 if the export failed, 2 for bad arguments
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    Path model = null;
-    Path base = null;
-    Path output = null;
-    Quantization quantization = Quantization.NONE;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.equals("--model")
-          && !arg.equals("--base")
-          && !arg.equals("--output")
-          && !arg.equals("--quantize")) {
-        err.println("unknown argument " + arg);
-        err.println(USAGE);
-        return 2;
-      }
-      if (i + 1 >= args.length) {
-        err.println(arg + " needs a value");
-        err.println(USAGE);
-        return 2;
-      }
-      String value = args[++i];
-      switch (arg) {
-        case "--model" -> model = Path.of(value);
-        case "--base" -> base = Path.of(value);
-        case "--quantize" -> {
-          try {
-            quantization = Quantization.parse(value);
-          } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            err.println(USAGE);
-            return 2;
-          }
-        }
-        default -> output = Path.of(value);
-      }
-    }
-    if (model == null || output == null) {
+    Path model;
+    Path base;
+    Path output;
+    Quantization quantization;
+    try {
+      Flags flags = Flags.parse(args, Set.of("--model", "--base", "--output", "--quantize"));
+      model = flags.requiredPath("--model");
+      base = flags.path("--base");
+      output = flags.requiredPath("--output");
+      String quantize = flags.value("--quantize");
+      quantization = quantize == null ? Quantization.NONE : Quantization.parse(quantize);
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
       err.println(USAGE);
       return 2;
     }
